@@ -55,11 +55,13 @@ _WIKIDATA_BASE = "http://www.wikidata.org/entity/"
 class SourceMap:
     """Where each built resource and value came from: file, line and column."""
 
-    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def locate(self, focus: str, path: str | None = None) -> tuple[str, int, str | None] | None:
-        """Return (file, line, column) for a focus node and optional predicate, or None if not built here."""
+    def locate(self, focus: str, path: str | None = None) -> tuple[str, int | None, str | None] | None:
+        """Return (file, line, column) for a focus node and optional predicate, or None if not built here.
+
+        The line is None for resources that came from an imported RDF file."""
         origin = self.origins.get(focus)
         if origin is None:
             return None
@@ -106,7 +108,7 @@ class _Writer:
         self.source_map = source_map
         self._nodes: dict[str, NamedNode] = {}
         self._file = ""
-        self._line = 0
+        self._line: int | None = 0
 
     def node(self, iri: str) -> NamedNode:
         found = self._nodes.get(iri)
@@ -114,7 +116,7 @@ class _Writer:
             found = self._nodes[iri] = NamedNode(iri)
         return found
 
-    def at(self, file: str, line: int) -> None:
+    def at(self, file: str, line: int | None) -> None:
         """Set the file and line that the following resources come from."""
         self._file, self._line = file, line
 
@@ -397,6 +399,13 @@ def build_study(
                 w.text(node, str(DCTERMS.identifier), coder, "coder")
 
     _build_survey(w, data, ids, rows, lang)
+    for name, triples in data.imports.items():
+        w.at(name, None)
+        for triple in triples:
+            subject = triple.subject
+            if isinstance(subject, NamedNode):
+                source_map.origins.setdefault(subject.value, (name, None))
+            w.quads.append(Quad(subject, triple.predicate, triple.object, w.graph))
     return BuildResult(w.graph, w.quads, source_map, dict(w.types))
 
 

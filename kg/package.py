@@ -133,6 +133,8 @@ class StudyPackage:
     checksums: dict[str, str]
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
+    imports: dict[str, bytes] = field(default_factory=dict)
+    """RDF files under ``imports/`` (written by the importers), by path inside the package."""
 
 
 class PackageEncodingError(InputError):
@@ -391,7 +393,22 @@ def open_package(path: Path) -> StudyPackage:
         checksums=checksums,
         files=tuple(sorted(source.files)),
         problems=tuple(checker.problems),
+        imports=_read_imports(source, checksums),
     )
+
+
+IMPORTS_FOLDER = "imports/"
+IMPORT_SUFFIXES = (".ttl", ".nt")
+
+
+def _read_imports(source: _Source, checksums: dict[str, str]) -> dict[str, bytes]:
+    """The RDF files that importers wrote into the package's ``imports/`` folder, with checksums."""
+    imports: dict[str, bytes] = {}
+    for name in sorted(source.files):
+        if name.startswith(IMPORTS_FOLDER) and name.lower().endswith(IMPORT_SUFFIXES):
+            imports[name] = data = source.read(name)
+            checksums[name] = sha256(data)
+    return imports
 
 
 # --- descriptor checks -----------------------------------------------------------------------------

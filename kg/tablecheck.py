@@ -15,11 +15,14 @@ import difflib
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from pyoxigraph import Triple
 
 from kg.concepts import ConceptIndex, load_concepts
 from kg.errors import ResourceMissingError
+from kg.imported import read_imports
 from kg.package import Descriptor, StudyPackage, check_region, open_package
 from kg.problems import Problem, Severity, has_violations, sort_problems
 from kg.tableschema import FieldSpec, TableSchema, load_schemas
@@ -88,6 +91,8 @@ class CheckedPackage:
     table_files: dict[str, str]
     checksums: dict[str, str]
     problems: list[Problem]
+    imports: dict[str, list[Triple]] = field(default_factory=dict)
+    """Triples of the RDF files under ``imports/``, by file (see :mod:`kg.imported`)."""
 
     @property
     def ok(self) -> bool:
@@ -990,7 +995,11 @@ def check_package(package: StudyPackage, concepts: ConceptIndex | None = None) -
     ``concepts`` defaults to the bundled vocabularies. Raises ResourceMissingError if a vocabulary the
     tables need is not installed.
     """
-    return _Checker(package, concepts if concepts is not None else load_concepts()).run()
+    checked = _Checker(package, concepts if concepts is not None else load_concepts()).run()
+    if not package.imports:
+        return checked
+    imports, problems = read_imports(package.imports)
+    return replace(checked, imports=imports, problems=sort_problems([*checked.problems, *problems]))
 
 
 def check_path(path: Path, concepts: ConceptIndex | None = None) -> CheckedPackage:

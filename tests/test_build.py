@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
@@ -213,3 +213,44 @@ def _latin1_package(tmp: Path) -> Path:
         "id,name,actor_type,nuts\nacme,Acme Büro,small-enterprise,DE111\n".encode("latin-1")
     )
     return folder
+
+
+def _with_import(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "with-import"
+    shutil.copytree(MINI, folder)
+    (folder / "imports").mkdir()
+    (folder / "imports" / "extra.ttl").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_imported_rdf_joins_the_study_graph(tmp_path: Path) -> None:
+    folder = _with_import(
+        tmp_path,
+        '<https://example.org/id/mini/code/X> <http://www.w3.org/2004/02/skos/core#notation> "X" .\n',
+    )
+    built = build_package(folder)
+    extra = Quad(
+        NamedNode("https://example.org/id/mini/code/X"),
+        NamedNode("http://www.w3.org/2004/02/skos/core#notation"),
+        Literal("X"),
+        NamedNode("https://example.org/id/mini/graph"),
+    )
+    assert extra in set(built.result.quads)
+    assert len(built.result.quads) == 275 + 1 + 5  # the triple, and the file as a PROV entity used
+    assert built.source_map.locate("https://example.org/id/mini/code/X") == ("imports/extra.ttl", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[] <http://www.w3.org/2004/02/skos/core#notation> "X" .\n', "blank nodes"),
+        ("<a> <b> .\n", "is not valid RDF"),
+    ],
+)
+def test_imported_rdf_with_blank_nodes_or_bad_syntax_is_a_violation(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    result = runner.invoke(app, ["build", str(_with_import(tmp_path, text))])
+    assert result.exit_code == 2
+    assert "imports/extra.ttl: violation:" in result.stderr
+    assert message in result.stderr

@@ -1,0 +1,50 @@
+"""RDF that importers (REFI-QDA, surveys, statistics) left in a study package's ``imports/`` folder.
+
+A build merges these triples into the study's graph. They are checked like the tables: a file that
+does not parse, or that holds blank nodes (instance data must have stable IRIs), is a violation
+reported at that file.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import BlankNode, RdfFormat, Triple, parse
+
+from kg.problems import Problem, Severity
+
+_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
+
+
+def read_imports(files: dict[str, bytes]) -> tuple[dict[str, list[Triple]], list[Problem]]:
+    """Parse each imported file; return its triples and the problems found, file by file."""
+    triples: dict[str, list[Triple]] = {}
+    problems: list[Problem] = []
+    for name, data in sorted(files.items()):
+        rdf_format = _FORMATS[name[name.rfind(".") :].lower()]
+        try:
+            parsed = list(parse(data, rdf_format))
+        except SyntaxError as exc:
+            problems.append(
+                Problem(
+                    Severity.VIOLATION,
+                    "package.import",
+                    f"{name} is not valid RDF ({exc}); re-run the importer that wrote it",
+                    name,
+                )
+            )
+            continue
+        blank = sum(1 for t in parsed if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
+        if blank:
+            problems.append(
+                Problem(
+                    Severity.VIOLATION,
+                    "package.import",
+                    f"{name} has {blank} triple(s) with blank nodes; imported data needs IRIs for every "
+                    "resource so that rebuilds are identical",
+                    name,
+                    value=str(blank),
+                    expected="no blank nodes",
+                )
+            )
+            continue
+        triples[name] = [Triple(t.subject, t.predicate, t.object) for t in parsed]
+    return triples, problems
