@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from pathlib import Path
 
+from kg.tableschema import TABLES, load_schemas
+
 DEFAULT_SEED = 1
 DEFAULT_DENSITY = 0.2
 MAX_DENSITY = 10.0  # keeps every (organisation, technology) and (cluster, organisation) pair unique
@@ -120,34 +122,10 @@ CODEBOOK = [
 LEAF_CODES = [code for code, parent, _, _ in CODEBOOK if parent]
 CONSTRUCTS = ("cluster-support", "adoption-readiness", "barriers", "collaboration")
 
-TABLE_ORDER = [
-    "organisations", "clusters", "memberships", "interactions", "adoptions", "activities", "participations",
-    "sources", "participants", "codebook", "segments", "survey_items", "respondents", "survey_responses",
-]  # fmt: skip
+TABLE_ORDER = list(TABLES)
 
-# fmt: off
-HEADERS = {
-    "organisations": ["id", "name", "actor_type", "size_class", "employees", "founded", "nuts", "nace",
-                      "website", "wikidata"],
-    "clusters": ["id", "name", "nuts", "specialisations", "managed_by", "founded", "lifecycle_stage",
-                 "excellence_label"],
-    "memberships": ["cluster", "organisation", "role", "since", "until"],
-    "interactions": ["id", "source", "target", "interaction_type", "linkage", "intensity", "year",
-                     "evidence"],
-    "adoptions": ["organisation", "technology", "status", "year", "evidence"],
-    "activities": ["id", "title", "activity_type", "provider", "cluster", "start", "end", "technologies",
-                   "addresses", "nuts"],
-    "participations": ["activity", "organisation", "role"],
-    "sources": ["id", "kind", "title", "date", "participants", "language", "length"],
-    "participants": ["id", "organisation", "actor_type", "source"],
-    "codebook": ["code", "label", "parent", "definition", "polarity", "maps_to", "include", "exclude",
-                 "example"],
-    "segments": ["id", "source", "codes", "speaker", "start", "end", "quote", "coder"],
-    "survey_items": ["item", "text", "scale", "construct"],
-    "respondents": ["id", "actor_type", "organisation", "nuts"],
-    "survey_responses": ["respondent", "item", "value"],
-}
-# fmt: on
+# Column order of every table, from the Table Schemas that also drive the checks.
+HEADERS = {name: [f.name for f in schema.fields] for name, schema in load_schemas().items()}
 
 Rows = list[list[str]]
 

@@ -20,6 +20,8 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from kg.tableschema import load_schemas
+
 SEED = 20210809
 STUDY_ID = "stuttgart-i40-clusters"
 CORE_REGION = "DE11"
@@ -1188,29 +1190,8 @@ UNLINKED_NUTS = ["DE111", "DE113", "DE115", "DE116", "DE118", "DE11D", "DE123", 
 # --------------------------------------------------------------------------------------------------
 # Builders: each returns (header, rows); rows are lists of strings.
 # --------------------------------------------------------------------------------------------------
-# fmt: off
-HEADERS = {
-    "organisations": ["id", "name", "actor_type", "size_class", "employees", "founded", "nuts", "nace",
-                      "website", "wikidata"],
-    "clusters": ["id", "name", "nuts", "specialisations", "managed_by", "founded", "lifecycle_stage",
-                 "excellence_label"],
-    "memberships": ["cluster", "organisation", "role", "since", "until"],
-    "interactions": ["id", "source", "target", "interaction_type", "linkage", "intensity", "year",
-                     "evidence"],
-    "adoptions": ["organisation", "technology", "status", "year", "evidence"],
-    "activities": ["id", "title", "activity_type", "provider", "cluster", "start", "end", "technologies",
-                   "addresses", "nuts"],
-    "participations": ["activity", "organisation", "role"],
-    "sources": ["id", "kind", "title", "date", "participants", "language", "length"],
-    "participants": ["id", "organisation", "actor_type", "source"],
-    "codebook": ["code", "label", "parent", "definition", "polarity", "maps_to", "include", "exclude",
-                 "example"],
-    "segments": ["id", "source", "codes", "speaker", "start", "end", "quote", "coder"],
-    "survey_items": ["item", "text", "scale", "construct"],
-    "respondents": ["id", "actor_type", "organisation", "nuts"],
-    "survey_responses": ["respondent", "item", "value"],
-}
-# fmt: on
+# Column order of every table, from the Table Schemas that also drive the checks.
+HEADERS = {name: [f.name for f in schema.fields] for name, schema in load_schemas().items()}
 
 
 def cell(value: object) -> str:
