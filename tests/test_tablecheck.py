@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from kg import resources
+from kg.cells import Nearest
 from kg.concepts import ConceptIndex, load_concepts
 from kg.errors import ResourceMissingError
 from kg.package import PackageEncodingError, open_package
 from kg.problems import Problem, Severity
-from kg.tablecheck import SCHEME_NOUNS, CheckedPackage, _Nearest, check_package, check_path
+from kg.tablecheck import SCHEME_NOUNS, CheckedPackage, check_package, check_path
 from kg.tableschema import TABLES, load_schemas, schema_json
 
 PACKAGES = Path(__file__).parent / "fixtures" / "packages"
@@ -634,7 +635,7 @@ def test_a_vocabulary_the_tables_need_must_be_installed(concepts: ConceptIndex) 
 
 
 def test_suggestions_in_a_large_id_set_find_one_edit_neighbours() -> None:
-    nearest = _Nearest(f"org-{number:05d}" for number in range(50_000))
+    nearest = Nearest(f"org-{number:05d}" for number in range(50_000))
     assert nearest.suggest("org-1234") == ["org-01234", "org-10234", "org-11234"]
     assert nearest.suggest("org-12354") == ["org-12354"]
     assert nearest.suggest("ORG-00042") == ["org-00042"]
