@@ -28,8 +28,8 @@ def english(graph: Graph, term: URIRef, predicate: URIRef) -> list[Literal]:
 def test_at_least_45_classes_and_45_object_or_datatype_properties(ontology: Graph) -> None:
     classes = icgp_terms(ontology, OWL.Class)
     properties = icgp_terms(ontology, OWL.ObjectProperty) | icgp_terms(ontology, OWL.DatatypeProperty)
-    assert len(classes) == 61
-    assert len(properties) == 85
+    assert len(classes) == 63
+    assert len(properties) == 94
 
 
 def test_every_term_has_one_label_one_definition_and_a_comment(ontology: Graph) -> None:
