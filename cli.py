@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+import typer.core
 
 from kg import __version__
 from kg.errors import InputError
@@ -27,6 +28,46 @@ ontology_app = typer.Typer(help="Check the bundled ontology and vocabularies.", 
 app.add_typer(ontology_app, name="ontology")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _one_line_usage_error(exc: Exception, ctx: typer.Context) -> NoReturn:
+    """Report a wrong call (unknown option or command, missing argument) on one line with exit 2.
+
+    Usage errors (click's UsageError, vendored by recent Typer) carry exit code 2 and a message; any
+    other exception is not ours to format and is raised again.
+    """
+    format_message = getattr(exc, "format_message", None)
+    if getattr(exc, "exit_code", None) != 2 or format_message is None:
+        raise exc
+    where = ctx.command_path or "icgp"
+    typer.echo(f"error: {format_message()} (see: {where} --help)", err=True)
+    raise typer.Exit(2) from None
+
+
+class _OneLineCommand(typer.core.TyperCommand):
+    """A command whose usage errors are one line, not a usage box."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            _one_line_usage_error(exc, ctx)
+
+
+class _OneLineGroup(typer.core.TyperGroup):
+    """A command group whose usage errors (an unknown command, say) are one line."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            _one_line_usage_error(exc, ctx)
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:
+            _one_line_usage_error(exc, ctx)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -293,6 +334,8 @@ class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    sarif = "sarif"
+    ttl = "ttl"
 
 
 class FailLevel(StrEnum):
@@ -303,12 +346,41 @@ class FailLevel(StrEnum):
     info = "info"
 
 
+class ShaclEngine(StrEnum):
+    """SHACL engines of ``icgp validate`` (see kg/shacl.py)."""
+
+    fast = "fast"
+    pyshacl = "pyshacl"
+
+
+def _write_atomically(output: Path, text: str) -> None:
+    """Write the whole report or nothing: a temporary file beside ``output``, then a rename."""
+    import os
+    import tempfile
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 @app.command("validate")
 @user_errors
 def validate_command(
-    path: Annotated[Path, typer.Argument(help="Study package: a folder or a .zip with datapackage.yaml.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="Study package (folder or .zip with datapackage.yaml) or an RDF file to check."),
+    ],
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format: text, json or csv.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="Report format: text, json, csv, sarif (2.1.0) or ttl (SHACL report)."
+        ),
     ] = ReportFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
@@ -316,28 +388,649 @@ def validate_command(
     fail_on: Annotated[
         FailLevel, typer.Option("--fail-on", help="Exit 1 when a problem is at this severity or above.")
     ] = FailLevel.violation,
+    engine: Annotated[
+        ShaclEngine,
+        typer.Option(
+            "--engine", help="SHACL engine: fast (shacl-rust + Oxigraph) or pyshacl (the reference)."
+        ),
+    ] = ShaclEngine.fast,
 ) -> None:
-    """Check a study package's descriptor and tables and list every problem with file, row and column.
+    """Check a study package (tables, then SHACL shapes over its graph) or an RDF file (SHACL shapes).
 
-    Exit 0 when nothing is at or above --fail-on, 1 otherwise, 2 when the package cannot be read.
+    Every problem is listed with its place: file, row and column for packages; file, focus node, path and
+    value for RDF files. Exit 0 when nothing is at or above --fail-on, 1 otherwise, 2 when the input cannot
+    be read or the call is wrong.
     """
-    from kg.report import render_csv, render_json, render_text
-    from kg.tablecheck import check_path
+    from kg.problems import Severity
+    from kg.report import render_csv, render_json, render_sarif, render_text, render_turtle
+    from kg.validate import validate_path
 
-    checked = check_path(path)
-    problems = checked.problems
-    renderers = {ReportFormat.text: render_text, ReportFormat.json: render_json, ReportFormat.csv: render_csv}
-    text = renderers[output_format](problems, str(path))
+    if sys.stderr.isatty():
+        typer.echo(f"validating {path} ...", err=True)
+    outcome = validate_path(path, engine.value)
+    problems = outcome.problems
+    if output_format is ReportFormat.ttl:
+        terms = {
+            (r.focus, r.shape, r.value or ""): r.value_term or "" for r in outcome.results if r.value_term
+        }
+        text = render_turtle(problems, str(path), terms)
+    else:
+        renderers = {
+            ReportFormat.text: render_text,
+            ReportFormat.json: render_json,
+            ReportFormat.csv: render_csv,
+            ReportFormat.sarif: render_sarif,
+        }
+        text = renderers[output_format](problems, str(path))
     if output is None:
         typer.echo(text, nl=False)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            _write_atomically(output, text)
         except OSError as exc:
             fail(f"cannot write the report to {output}: {exc.strerror or exc}")
-    ranks = {FailLevel.violation: 0, FailLevel.warning: 1, FailLevel.info: 2}
-    failing = [p for p in problems if p.severity.rank <= ranks[fail_on]]
-    raise typer.Exit(1 if failing else 0)
+    raise typer.Exit(1 if outcome.failing(Severity(fail_on.value)) else 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# icgp import qdpx|qdc|survey|eurostat
+
+import_app = typer.Typer(
+    help="Import REFI-QDA projects, survey exports and Eurostat tables into a study package's imports/.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+_INTO = typer.Option("--into", help="The study package folder to import into (writes imports/NAME.ttl).")
+_NAME = typer.Option("--name", help="Name of the import (default: from the file); re-importing replaces it.")
+
+
+def _report_import(result: Any, source: Path) -> None:
+    """Counts and unmapped items on stdout, warnings on stderr."""
+    lines = [f"imported {source.name} into {result.path} ({result.triples} triples)"]
+    lines += [f"  {what}: {count}" for what, count in result.counts.items()]
+    if result.unmapped:
+        lines.append(f"unmapped codes ({len(result.unmapped)}; link them with --map):")
+        lines += [f"  {code}" for code in result.unmapped]
+    if result.unmapped_cases:
+        lines.append(f"cases without an organisation ({len(result.unmapped_cases)}):")
+        lines += [f"  {case}" for case in result.unmapped_cases]
+    typer.echo("\n".join(lines))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@import_app.command("qdpx")
+@user_errors
+def import_qdpx_command(
+    file: Annotated[Path, typer.Argument(help="REFI-QDA project archive (.qdpx).")],
+    into: Annotated[Path, _INTO],
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="YAML or CSV linking project codes (and cases) to concepts.")
+    ] = None,
+    name: Annotated[str | None, _NAME] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
+    ] = None,
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
+    ] = False,
+    source_kind: Annotated[
+        str,
+        typer.Option("--source-kind", help="Kind of the sources: focus-group, interview or document."),
+    ] = "document",
+) -> None:
+    """Import codebook, sources, coded segments, coders and cases of a REFI-QDA project.
+
+    Exit 0 when imported, 2 when the file is unsafe, not REFI-QDA, or the mapping is wrong (nothing written).
+    """
+    from kg.qda_import import import_qdpx
+
+    _report_import(import_qdpx(file, into, mapping, name, schema, lenient, source_kind), file)
+
+
+@import_app.command("qdc")
+@user_errors
+def import_qdc_command(
+    file: Annotated[Path, typer.Argument(help="REFI-QDA codebook (.qdc).")],
+    into: Annotated[Path, _INTO],
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="YAML or CSV linking codes to concepts of the coding frame.")
+    ] = None,
+    name: Annotated[str | None, _NAME] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
+    ] = None,
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
+    ] = False,
+) -> None:
+    """Import the codes of a REFI-QDA codebook (exit 2 on unsafe or invalid input; nothing written)."""
+    from kg.qda_import import import_qdc
+
+    _report_import(import_qdc(file, into, mapping, name, schema, lenient), file)
+
+
+@import_app.command("survey")
+@user_errors
+def import_survey_command(
+    file: Annotated[Path, typer.Argument(help="Survey export: CSV, one row per respondent.")],
+    dictionary: Annotated[
+        Path, typer.Option("--dictionary", help="Data dictionary (YAML or CSV): id, actor type and items.")
+    ],
+    into: Annotated[Path, _INTO],
+    salt: Annotated[
+        str | None,
+        typer.Option("--salt", help="Secret salt for pseudonyms (better: set ICGP_PSEUDONYM_SALT)."),
+    ] = None,
+    name: Annotated[str | None, _NAME] = None,
+) -> None:
+    """Import survey answers as RDF Data Cube observations plus means by actor type.
+
+    Respondent ids are replaced by salted hashes; the salt is never written. Exit 2 on bad input.
+    """
+    from kg.survey_import import import_survey
+
+    _report_import(import_survey(file, dictionary, into, salt, name), file)
+
+
+class MissingPolicy(StrEnum):
+    """What happens to Eurostat rows without a value."""
+
+    keep = "keep"
+    skip = "skip"
+
+
+@import_app.command("eurostat")
+@user_errors
+def import_eurostat_command(
+    file: Annotated[Path, typer.Argument(help="Eurostat table as SDMX-CSV (with or without labels).")],
+    into: Annotated[Path, _INTO],
+    name: Annotated[str | None, _NAME] = None,
+    missing: Annotated[
+        MissingPolicy,
+        typer.Option("--missing", help="Rows without a value: keep them (flags, no value) or skip them."),
+    ] = MissingPolicy.keep,
+) -> None:
+    """Import a Eurostat SDMX-CSV table as RDF Data Cube observations (exit 2 on bad input)."""
+    from kg.eurostat import import_eurostat
+
+    _report_import(import_eurostat(file, into, name, missing.value), file)
+
+
+# --------------------------------------------------------------------------------------------------
+# icgp export / release / diff / serve (publishing)
+
+_SOURCE_HELP = (
+    "Study package (folder or .zip with datapackage.yaml) or an Oxigraph store folder made by "
+    "'icgp build --store'; default: the bundled sample study."
+)
+
+
+@app.command("export")
+@user_errors
+def export_command(
+    source: Annotated[Path | None, typer.Argument(help=_SOURCE_HELP)] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="ttl, nt, nq, trig, jsonld or xml (default: from the suffix, else nq)."
+        ),
+    ] = None,
+    graph: Annotated[
+        list[str] | None, typer.Option("--graph", "-g", help="Export only this named graph (repeatable).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the whole store, or chosen graphs, in a deterministic order (same input, same bytes).
+
+    Triple formats (ttl, nt, xml) merge the graphs; JSON-LD is compacted with the shipped context.
+    Exit 0 when written, 2 on bad input.
+    """
+    from kg.export import format_for, open_source, select_quads, write_quads
+
+    fmt = format_for(output, output_format)
+    opened = open_source(source)
+    quads = select_quads(opened.store, graph)
+    data = write_quads(quads, output, fmt)
+    if data is not None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        typer.echo(f"wrote {len(quads)} statements ({fmt}) to {output}", err=True)
+
+
+@app.command("release")
+@user_errors
+def release_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="New (or empty) folder for the release bundle.")],
+    version: Annotated[str, typer.Option("--version", "-v", help="Release version, X.Y.Z.")],
+    source: Annotated[Path | None, typer.Argument(help=_SOURCE_HELP)] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous", help="Previous release (folder, store or package) for the CHANGELOG entry."
+        ),
+    ] = None,
+    files_url: Annotated[
+        str | None,
+        typer.Option(
+            "--files-url", help="Where the bundle will be hosted (base URL; the version is appended)."
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Public SPARQL endpoint URL for the service description.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out folder if it is not empty.")
+    ] = False,
+    doi: Annotated[
+        str | None,
+        typer.Option(
+            "--doi", help="DOI minted for this release (10.xxxx/...); goes into the ontology header."
+        ),
+    ] = None,
+) -> None:
+    """Write a versioned release bundle: ontology, vocabularies and data, docs, metadata and checksums.
+
+    The bundle holds RDF in several formats, HTML docs, VoID/DCAT/SPARQL service descriptions, PROV
+    provenance, SHA-256 checksums, an .htaccess and a CHANGELOG entry. Nothing is written unless it all works.
+
+    Exit 0 when written, 1 when the privacy guard refuses (names or e-mail addresses in a public graph),
+    2 on bad input.
+    """
+    from kg.privacy import PrivacyError
+    from kg.release import DEFAULT_ENDPOINT, DEFAULT_FILES_URL, make_release
+
+    try:
+        report = make_release(
+            source,
+            out,
+            version,
+            previous=previous,
+            files_url=files_url or DEFAULT_FILES_URL,
+            endpoint=endpoint or DEFAULT_ENDPOINT,
+            force=force,
+            doi=doi,
+        )
+    except PrivacyError as exc:
+        for finding in exc.findings[:50]:
+            typer.echo(
+                f"  <{finding.resource}> {_curie(finding.predicate)} {finding.value!r}: {finding.reason}",
+                err=True,
+            )
+        fail(str(exc), code=1)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    if report.stripped_quotes or report.stripped_responses:
+        typer.echo(
+            f"left out as not public: {report.stripped_quotes} quote(s), "
+            f"{report.stripped_responses} survey answer(s)",
+            err=True,
+        )
+    typer.echo(f"release {version} written to {out} ({len(report.files)} files)")
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``icgp diff``."""
+
+    md = "md"
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+@app.command("diff")
+@user_errors
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="Old release folder, store folder, study package or RDF file.")],
+    new: Annotated[Path, typer.Argument(help="New release folder, store folder, study package or RDF file.")],
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", help="md (Markdown) or the change set as RDF (ttl, nt, jsonld)."),
+    ] = DiffFormat.md,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """List the entities (resources and terms) added, removed and changed between two versions.
+
+    Changed entities come with their changed properties and the old and new values.
+
+    Exit 0 when there is no difference, 1 when there are differences (like diff(1)), 2 on bad input.
+    """
+    from kg.diff import diff_paths, render_markdown, to_quads
+    from kg.export import serialize_quads, write_atomically
+
+    result = diff_paths(old, new)
+    if output_format is DiffFormat.md:
+        data = render_markdown(result).encode("utf-8")
+    else:
+        data = serialize_quads(to_quads(result), output_format.value)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomically(output, data)
+    counts = {s: len(result.by_status(s)) for s in ("added", "removed", "changed")}
+    typer.echo(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed", err=True)
+    raise typer.Exit(1 if result.entities else 0)
+
+
+@app.command("serve")
+@user_errors
+def serve_command(
+    source: Annotated[Path | None, typer.Argument(help=_SOURCE_HELP)] = None,
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0 picks a free one).")] = 7878,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to bind; other than loopback exposes the data to the network."),
+    ] = "127.0.0.1",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests to stderr.")] = False,
+) -> None:
+    """Serve a read-only SPARQL endpoint (SPARQL 1.1 protocol) with a query page, until Ctrl-C.
+
+    Prints the endpoint URL as the only line on stdout (so scripts can read it); request logs go to
+    stderr. Updates are refused with 403. Exit 0 after Ctrl-C (or SIGTERM), 2 on bad input.
+    """
+    import signal
+
+    from kg.export import open_source
+    from kg.serve import Server, is_loopback
+
+    opened = open_source(source)
+    server = Server(opened.store, host, port, log=None if quiet else lambda line: typer.echo(line, err=True))
+    if not is_loopback(host):
+        typer.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    typer.echo(server.url)
+    sys.stdout.flush()
+    typer.echo(f"query page: {server.url.rsplit('/', 1)[0]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    typer.echo("stopped", err=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# icgp query list | show | run, icgp publish
+
+query_app = typer.Typer(
+    help="Saved policy queries: list them, show one, run one on the sample, a store, files or an endpoint.",
+    no_args_is_help=True,
+)
+app.add_typer(query_app, name="query")
+
+
+class QueryFormat(StrEnum):
+    """Output formats of ``icgp query run``."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    md = "md"
+
+
+class ListFormat(StrEnum):
+    """Output formats of ``icgp query list``."""
+
+    table = "table"
+    json = "json"
+
+
+def _write_output(output: Path | None, text: str) -> None:
+    """Print ``text``, or write it whole to ``output`` (a temporary file beside it, then a rename)."""
+    import os
+    import tempfile
+
+    if output is None or str(output) == "-":
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.replace(temporary, output)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+@query_app.command("list")
+@user_errors
+def query_list_command(
+    tag: Annotated[str | None, typer.Option("--tag", help="Only queries with this tag.")] = None,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table (default) or json.")
+    ] = ListFormat.table,
+) -> None:
+    """List the saved queries: name, parameters and the question each one answers."""
+    from kg.queries import catalogue
+
+    queries = [q for q in catalogue().values() if tag is None or tag in q.tags]
+    if output_format is ListFormat.json:
+        items = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "tags": list(q.tags),
+                "parameters": [
+                    {"name": p.name, "type": p.type_label, "optional": p.optional, "default": p.default}
+                    for p in q.parameters
+                ],
+            }
+            for q in queries
+        ]
+        typer.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    width = max((len(q.name) for q in queries), default=4)
+    for q in queries:
+        params = ", ".join(p.name + ("?" if p.optional else "") for p in q.parameters)
+        typer.echo(f"{q.name.ljust(width)}  {q.summary}" + (f"  [{params}]" if params else ""))
+    typer.echo(f"{len(queries)} saved quer{'y' if len(queries) == 1 else 'ies'}", err=True)
+
+
+@query_app.command("show")
+@user_errors
+def query_show_command(
+    name: Annotated[str, typer.Argument(help="Name of a saved query (see 'icgp query list') or a .rq file.")],
+) -> None:
+    """Show a saved query: its question, description, parameters (type, default, allowed values) and text."""
+    from kg.queries import find_query
+
+    query = find_query(name)
+    lines = [query.name, f"  {query.summary}"]
+    if query.description:
+        lines += ["", *_wrap(query.description, "  ")]
+    if query.tags:
+        lines += ["", f"tags: {', '.join(query.tags)}"]
+    lines += ["", "parameters:" if query.parameters else "parameters: none"]
+    for p in query.parameters:
+        detail = p.type_label + (", optional" if p.optional else "")
+        if p.default is not None:
+            detail += f", default {p.default}"
+        if p.values:
+            detail += f", one of {', '.join(p.values)}"
+        elif p.scheme:
+            detail += f"; give a concept of https://w3id.org/icgp/vocab/{p.scheme} by IRI, notation or label"
+        lines.append(f"  {p.name}: {detail}")
+    lines += ["", f"file: {query.path}" if query.path else "", "", query.text.rstrip()]
+    typer.echo("\n".join(lines))
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+_ENDPOINT_HELP = (
+    "Run on this SPARQL 1.1 query endpoint instead (SPARQLWrapper; POST for long queries). Credentials "
+    "come from the environment only: ICGP_ENDPOINT_TOKEN (bearer), or ICGP_ENDPOINT_USER and "
+    "ICGP_ENDPOINT_PASSWORD (basic)."
+)
+
+
+@query_app.command("run")
+@user_errors
+def query_run_command(
+    name: Annotated[str, typer.Argument(help="Name of a saved query (see 'icgp query list') or a .rq file.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help="NAME=VALUE, repeatable; bound as an RDF term, never pasted into the query."
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Query the on-disk store in this folder (opened read-only)."),
+    ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Query these RDF files (with the bundled vocabularies); repeatable."),
+    ] = None,
+    package: Annotated[
+        Path | None, typer.Option("--package", help="Query this study package, built in memory.")
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help=_ENDPOINT_HELP)] = None,
+    graph: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--graph",
+            help="Query only these study graphs (plus the ontology and vocabulary graphs); repeatable.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for an endpoint's answer.", min=1)
+    ] = 60.0,
+    output_format: Annotated[
+        QueryFormat,
+        typer.Option("--format", "-f", help="table (default), csv, tsv, json (SPARQL 1.1 results) or md."),
+    ] = QueryFormat.table,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Return at most this many rows.", min=0)
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the answer to this file instead of stdout.")
+    ] = None,
+    show_query: Annotated[
+        bool, typer.Option("--show-query", help="Print the query as sent (parameters bound) to stderr.")
+    ] = False,
+) -> None:
+    """Answer a saved query on the bundled sample (default), a store, RDF files, a package or an endpoint.
+
+    Exit 0 with the answer (also when it has no rows), 1 when the endpoint fails, 2 on bad input
+    (unknown query or parameter, invalid value, unreadable source).
+    """
+    from kg import sparql
+    from kg.queries import find_query, parse_assignments, prepare, with_limit
+
+    sources = [s for s in (store, data, package, endpoint) if s]
+    if len(sources) > 1:
+        fail("give at most one of --store, --data, --package and --endpoint")
+    query = find_query(name)
+    if query.form not in ("SELECT", "ASK"):
+        fail(f"{query.name} is a {query.form} query; only SELECT and ASK answers can be shown as a table")
+    text = prepare(query, parse_assignments(param or []))
+    if limit is not None:
+        text = with_limit(text, limit)
+    if show_query:
+        typer.echo(text, err=True)
+    target: sparql.Target
+    if endpoint:
+        target = sparql.EndpointTarget(endpoint, timeout)
+    elif store is not None:
+        target = sparql.StoreTarget(sparql.read_only_store(store), f"the store at {store}")
+    elif data:
+        target = sparql.StoreTarget(sparql.file_store(data), "the given files")
+    elif package is not None:
+        target = sparql.StoreTarget(sparql.package_store(package), f"the package {package}")
+    else:
+        target = sparql.StoreTarget(sparql.sample_store(), "the bundled sample study")
+    try:
+        result = target.run(text, graph or ())
+    except sparql.EndpointError as exc:
+        fail(str(exc), 1)
+    _write_output(output, sparql.render(result.limited(limit), output_format.value))
+    if result.boolean is None and sys.stderr.isatty():
+        count = len(result.limited(limit).rows)
+        typer.echo(f"{count} row{'s' if count != 1 else ''} from {target.description}", err=True)
+
+
+@app.command("publish")
+@user_errors
+def publish_command(
+    source: Annotated[
+        Path, typer.Argument(help="A study package (folder or .zip), an on-disk store folder or an RDF file.")
+    ],
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="Graph Store Protocol endpoint (for Oxigraph: http://HOST:PORT/store). Credentials come "
+            "from ICGP_ENDPOINT_TOKEN, or ICGP_ENDPOINT_USER and ICGP_ENDPOINT_PASSWORD.",
+        ),
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Graph to fill (default: each study graph keeps its own name)."),
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
+    ] = False,
+    no_vocabularies: Annotated[
+        bool,
+        typer.Option("--no-vocabularies", help="Do not also upload the ontology and vocabulary graphs."),
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait per upload.", min=1)] = 300.0,
+) -> None:
+    """Upload study data through the SPARQL 1.1 Graph Store Protocol, replacing the graph by default.
+
+    The ontology and vocabulary graphs go too (the saved queries need them). Exit 0 when every upload
+    succeeded, 1 when one failed (the message gives the HTTP status and the server's answer), 2 on bad
+    input.
+    """
+    from kg.publish import PublishError, publish
+
+    try:
+        report = publish(
+            source, endpoint, graph, replace=not append, vocabularies=not no_vocabularies, timeout=timeout
+        )
+    except PublishError as exc:
+        fail(str(exc), 1)
+    verb = "replaced" if report.replace else "added to"
+    for upload in report.uploads:
+        if not upload.reference:
+            typer.echo(f"{upload.triples} triples {verb} graph <{upload.graph}> (HTTP {upload.status})")
+    references = [u for u in report.uploads if u.reference]
+    if references:
+        typer.echo(
+            f"{report.reference_triples} triples of the ontology and vocabularies in {len(references)} graphs"
+        )
+    typer.echo(
+        f"sent {report.study_triples + report.reference_triples} triples to {report.endpoint}", err=True
+    )
+
+
+# Every command and group of the CLI reports a wrong call on one line (set here, after all are defined).
+for _typer_app in (app, ontology_app, import_app, query_app):
+    _typer_app.info.cls = _OneLineGroup
+    for _command in _typer_app.registered_commands:
+        _command.cls = _OneLineCommand
 
 
 if __name__ == "__main__":  # pragma: no cover

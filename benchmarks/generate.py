@@ -192,6 +192,7 @@ class Generator:
         self.sizes = plan_sizes(organisations, density)
         self.org_ids = [f"org-{k:06d}" for k in range(organisations)]
         self.org_types: list[str] = []
+        self.founded: list[int] = []
 
     # -- actors ---------------------------------------------------------------------------------
     def organisations(self) -> Rows:
@@ -204,6 +205,7 @@ class Generator:
             low, high = EMPLOYEES.get(actor, OTHER_EMPLOYEES)
             employees = None if actor == "A01" else rng.randint(low, high)
             founded = rng.randint(2012, 2021) if actor == "A01.5" else rng.randint(1900, 2018)
+            self.founded.append(founded)
             website = f"https://example.org/{org}" if k % 5 == 0 else ""
             rows.append(
                 [
@@ -302,7 +304,14 @@ class Generator:
             weights = STATUS_WEIGHTS.get(self.org_types[org], SME_STATUS_WEIGHTS)
             status = rng.choices(statuses, weights=weights)[0]
             rows.append(
-                [self.org_ids[org], tech, status, str(rng.randint(2015, 2021)), rng.choice(source_ids)]
+                # Never before the organisation existed (the shapes warn about that).
+                [
+                    self.org_ids[org],
+                    tech,
+                    status,
+                    str(rng.randint(max(2015, self.founded[org]), 2021)),
+                    rng.choice(source_ids),
+                ]
             )
         return rows
 

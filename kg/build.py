@@ -6,41 +6,33 @@ leaves the store and any output file exactly as they were.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Quad, Store
 
 from kg.builder import BuildResult, SourceMap, build_study
 from kg.concepts import load_concepts
 from kg.errors import InputError
-from kg.namespaces import PREFIXES
+from kg.export import FORMATS, SUFFIXES, format_for, sorted_quads, write_quads
 from kg.problems import Problem, Severity, sort_problems
 from kg.store import install_ontology, replace_graphs
 from kg.tablecheck import CheckedPackage, check_path
 
-# Output formats by name; the triple formats carry only the study graph, the quad formats its name too.
-OUTPUT_FORMATS: dict[str, RdfFormat] = {
-    "ttl": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "nq": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-    "jsonld": RdfFormat.JSON_LD,
-    "xml": RdfFormat.RDF_XML,
-}
-_SUFFIXES = {
-    ".ttl": "ttl",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+# Formats and their file suffixes live in kg.export; these names stay for existing callers.
+OUTPUT_FORMATS = FORMATS
+_SUFFIXES = SUFFIXES
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "BuiltStudy",
+    "InvalidPackageError",
+    "build_package",
+    "format_for",
+    "sorted_quads",
+    "store_study",
+    "write_graph",
+]
 
 
 class InvalidPackageError(InputError):
@@ -72,17 +64,6 @@ class BuiltStudy:
         return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
 
 
-def format_for(output: Path | None, name: str | None) -> str:
-    """The output format named by ``--format`` or, failing that, by the output file's suffix."""
-    if name is not None:
-        if name not in OUTPUT_FORMATS:
-            raise InputError(f"unknown format {name!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-        return name
-    if output is not None and output.suffix.lower() in _SUFFIXES:
-        return _SUFFIXES[output.suffix.lower()]
-    return "nq"
-
-
 def build_package(path: Path) -> BuiltStudy:
     """Check the package at ``path`` and build its graph in memory; raise if it has violations."""
     concepts = load_concepts()
@@ -98,27 +79,6 @@ def store_study(store: Store, built: BuiltStudy) -> None:
     replace_graphs(store, built.result.quads, [built.result.graph])
 
 
-def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """Quads in a stable order (by their N-Quads text), so that output files are deterministic."""
-    return sorted(quads, key=str)
-
-
 def write_graph(quads: list[Quad], output: Path | None, fmt: str) -> bytes | None:
     """Serialise a study graph in a stable order; write it atomically to ``output`` or return the bytes."""
-    rdf_format = OUTPUT_FORMATS[fmt]
-    ordered = sorted_quads(quads)
-    items: list[Quad] | list[Triple] = (
-        ordered if rdf_format.supports_datasets else [q.triple for q in ordered]
-    )
-    if output is None:
-        return serialize(items, format=rdf_format, prefixes=PREFIXES)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            serialize(items, stream, format=rdf_format, prefixes=PREFIXES)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return None
+    return write_quads(quads, output, fmt)

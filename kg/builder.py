@@ -46,6 +46,7 @@ _XSD_INTEGER = NamedNode(str(XSD.integer))
 _XSD_NON_NEGATIVE = NamedNode(str(XSD.nonNegativeInteger))
 _XSD_DATE = NamedNode(str(XSD.date))
 _XSD_DATETIME = NamedNode(str(XSD.dateTime))
+_XSD_BOOLEAN = NamedNode(str(XSD.boolean))
 _DCAT_VERSION = "http://www.w3.org/ns/dcat#version"  # DCAT 3; missing from rdflib's DCAT namespace
 _NACE_BASE = "http://data.europa.eu/ux2/nace2/"
 _WIKIDATA_BASE = "http://www.wikidata.org/entity/"
@@ -483,6 +484,9 @@ def _describe_study(
     w.iri(dataset, str(DCTERMS.conformsTo), ONTOLOGY_IRI)
     w.iri(dataset, str(PROV.wasDerivedFrom), study_iri)
     w.text(dataset, str(DCTERMS.language), d.language, "language")
+    # Recorded in the graph so that a release made from a store knows what it may publish.
+    w.add(dataset, str(ICGP.publicQuotes), _boolean(d.public_quotes), "public")
+    w.add(dataset, str(ICGP.publicResponses), _boolean(d.public_responses), "public")
     for licence in d.licenses:
         w.iri(dataset, str(DCTERMS.license), licence.path, "licenses")
     for index, contributor in enumerate(d.contributors, 1):
@@ -506,3 +510,7 @@ def _describe_study(
         w.text(entity, str(ICGP.sha256), data.checksums[name])
         w.add(build, str(PROV.used), entity)
         w.add(dataset, str(PROV.wasDerivedFrom), entity)
+
+
+def _boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", datatype=_XSD_BOOLEAN)

@@ -2,7 +2,8 @@
 
 A problem says what is wrong in plain language, which rule fired, how serious it is and where it came
 from. Package and table problems point at ``file:row:column``; graph problems may use the file of the
-RDF input and leave row and column empty.
+RDF input and leave row and column empty; they also name the focus node, the result path, the SHACL
+constraint component and the shape that produced them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class Problem:
     value: str | None = None
     expected: str | None = None
     suggestion: str | None = None
+    focus: str | None = None
+    path: str | None = None
+    component: str | None = None
+    shape: str | None = None
 
     @property
     def location(self) -> str:
@@ -76,6 +81,10 @@ class Problem:
             "value": self.value,
             "expected": self.expected,
             "suggestion": self.suggestion,
+            "focus": self.focus,
+            "path": self.path,
+            "component": self.component,
+            "shape": self.shape,
         }
 
 

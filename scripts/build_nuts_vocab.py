@@ -122,6 +122,27 @@ def read_regions() -> list[tuple[str, str, int, str]]:
     return rows
 
 
+# The 27 member states; the other countries of the source tables have statistical regions instead.
+EU_MEMBERS = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+
+
+def _definition(code: str, level: int, country: str, statistical: set[str]) -> str:
+    """A one-sentence definition of a region from its code, level and country."""
+    name = COUNTRIES[country]
+    if level == 0:
+        kind = "statistical regions" if country in statistical else "NUTS 2024 regions"
+        return f"The country {name} as the top of the {kind} coded {country}."
+    if code[2:].startswith("Z"):
+        return f"The extra-regio territory of {name} at level {level}, for activity not attached to a region."
+    kind = "statistical region" if country in statistical else "NUTS 2024 region"
+    return f"The level {level} {kind} {code} of {name}."
+
+
 def render(regions: list[tuple[str, str, int, str]]) -> str:
     """Render the scheme and its concepts as Turtle, sorted by code."""
     countries = sorted({country for _, _, _, country in regions})
@@ -136,6 +157,7 @@ def render(regions: list[tuple[str, str, int, str]]) -> str:
         parent = code[:-1]
         concepts.append((code, label, level, country, parent))
         children.setdefault(parent, []).append(code)
+    statistical = {country for country in countries if country not in EU_MEMBERS}
     concepts.sort(key=lambda c: c[0])
 
     lines = [HEADER + "    skos:hasTopConcept " + " , ".join(f"nuts:{c}" for c in countries) + " .\n"]
@@ -145,6 +167,7 @@ def render(regions: list[tuple[str, str, int, str]]) -> str:
         lines.append(f"    skos:inScheme <{SCHEME}> ;")
         lines.append(f"    skos:notation {_literal(code)} ;")
         lines.append(f"    skos:prefLabel {_literal(label)}{lang} ;")
+        lines.append(f"    skos:definition {_literal(_definition(code, level, country, statistical))}@en ;")
         lines.append(f"    icgp:nutsLevel {level} ;")
         lines.append(f"    icgp:countryCode {_literal(country)} ;")
         if parent is None:

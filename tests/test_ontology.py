@@ -29,7 +29,7 @@ def test_at_least_45_classes_and_45_object_or_datatype_properties(ontology: Grap
     classes = icgp_terms(ontology, OWL.Class)
     properties = icgp_terms(ontology, OWL.ObjectProperty) | icgp_terms(ontology, OWL.DatatypeProperty)
     assert len(classes) == 63
-    assert len(properties) == 94
+    assert len(properties) == 96
 
 
 def test_every_term_has_one_label_one_definition_and_a_comment(ontology: Graph) -> None:

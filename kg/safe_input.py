@@ -1,0 +1,124 @@
+"""Read untrusted archives and XML without the classic traps.
+
+XML is parsed with defusedxml: a document that declares an entity (the root of "billion laughs" entity
+expansion and of external entities that read local files or URLs) is refused outright, and nothing is
+ever fetched from the network. Zip archives are read into memory only after their directory has been
+checked: the number of members and their total unpacked size are bounded, every member is read with a
+running byte count (so a member cannot unpack to more than it declares), and no member name may point
+outside the archive (absolute paths, ``..`` parts, drive letters).
+"""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import fromstring
+
+from kg.errors import InputError
+
+# Limits for archives read into memory (REFI-QDA projects). A real project holds a few hundred sources;
+# the limits leave ample room while keeping a hostile archive from exhausting memory.
+MAX_MEMBERS = 10_000
+"""Most members (files and folders) an archive may list."""
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+"""Most bytes all members of an archive may unpack to together (200 MiB)."""
+
+_CHUNK = 1 << 16
+
+
+def _unsafe_member(name: str) -> bool:
+    # Some zip tools write backslashes as separators; judge the name as a path either way.
+    path = PurePosixPath(name.replace("\\", "/"))
+    return (
+        name.startswith(("/", "\\"))
+        or path.is_absolute()
+        or ".." in path.parts
+        or (bool(path.parts) and ":" in path.parts[0])
+    )
+
+
+def read_zip(path: Path, what: str = "archive") -> dict[str, bytes]:
+    """The files of a zip archive by member name, after the safety checks; folders are left out.
+
+    Raises InputError (the CLI's exit 2) for an unreadable archive, too many members, members that
+    unpack past :data:`MAX_TOTAL_BYTES`, encrypted members, or a member name that leaves the archive.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path} could not be opened as a zip archive ({what}): {exc}") from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise InputError(
+                f"{path} lists {len(infos)} members, more than the {MAX_MEMBERS} ICGP reads from a {what}; "
+                "refusing it (an archive this large is unlikely to be a real export)"
+            )
+        for info in infos:
+            if _unsafe_member(info.filename):
+                raise InputError(
+                    f"{path}: the member '{info.filename}' points outside the archive; refusing the whole "
+                    f"{what} (re-export it from the QDA software)"
+                )
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise InputError(
+                    f"{path}: the member '{info.filename}' is a symbolic link; refusing the {what}"
+                )
+        declared = sum(info.file_size for info in infos)
+        if declared > MAX_TOTAL_BYTES:
+            raise InputError(
+                f"{path} unpacks to {declared} bytes, more than the limit of {MAX_TOTAL_BYTES} bytes; "
+                f"refusing the {what} (it may be a zip bomb)"
+            )
+        files: dict[str, bytes] = {}
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                raise InputError(
+                    f"{path}: the member '{info.filename}' is encrypted; export without a password"
+                )
+            chunks: list[bytes] = []
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        total += len(chunk)
+                        if total > MAX_TOTAL_BYTES:
+                            raise InputError(
+                                f"{path}: the members unpack to more than the limit of {MAX_TOTAL_BYTES} "
+                                f"bytes; refusing the {what} (it may be a zip bomb)"
+                            )
+                        chunks.append(chunk)
+            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError) as exc:
+                raise InputError(f"{path}: the member '{info.filename}' could not be read: {exc}") from exc
+            files[info.filename.replace("\\", "/")] = b"".join(chunks)
+        return files
+
+
+def parse_xml(data: bytes, where: str) -> Element:
+    """Parse XML safely: entity declarations and external references are refused, never expanded."""
+    try:
+        root: Element = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except EntitiesForbidden as exc:
+        raise InputError(
+            f"{where} declares the XML entity '{exc.name}'; ICGP refuses XML with entity declarations "
+            "(they can expand without bound or read other files). Export the file again from the QDA software"
+        ) from exc
+    except ExternalReferenceForbidden as exc:
+        raise InputError(
+            f"{where} refers to the external resource '{exc.sysid}'; ICGP never loads external "
+            "resources while reading XML. Export the file again from the QDA software"
+        ) from exc
+    except DTDForbidden as exc:  # not raised with forbid_dtd=False; kept for completeness
+        raise InputError(f"{where} has a document type declaration, which ICGP refuses") from exc
+    except DefusedXmlException as exc:
+        raise InputError(f"{where} uses an XML feature ICGP refuses for safety: {exc}") from exc
+    except ParseError as exc:
+        line, column = exc.position
+        raise InputError(f"{where} is not well-formed XML (line {line}, column {column + 1}): {exc}") from exc
+    return root

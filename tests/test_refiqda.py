@@ -1,0 +1,412 @@
+"""``icgp import qdpx`` and ``icgp import qdc``: exact counts, vendor quirks, mappings and safe reading."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import Store
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import SKOS
+from typer.testing import CliRunner
+
+from cli import app
+from kg import safe_input
+from kg.build import build_package
+from kg.namespaces import ICGP, OA, PROV
+from kg.ontology_check import declared_icgp_terms, load_store, undeclared_icgp_terms
+from kg.qda_import import import_qdpx
+from kg.refiqda import PROJECT_NS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "build" / "mini"
+QUIRKS = FIXTURES / "imports" / "quirks"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def refi_qda_schema(monkeypatch: pytest.MonkeyPatch, external_data: Path) -> Path:
+    """Point the importer at the REFI-QDA Project schema in the shared external data."""
+    schema = external_data / "refi-qda-schema" / "schema.xsd"
+    monkeypatch.setenv("ICGP_REFI_QDA_SCHEMA", str(schema))
+    return schema
+
+
+@pytest.fixture()
+def study(tmp_path: Path) -> Path:
+    """A fresh copy of the mini study package to import into."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture()
+def demo(external_data: Path) -> Path:
+    return external_data / "refi-qda-samples-qc" / "demo.qdpx"
+
+
+def graph_of(path: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+def zip_folder(folder: Path, archive: Path, skip: tuple[str, ...] = ("mapping.yaml",)) -> Path:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name not in skip:
+                out.write(path, path.relative_to(folder).as_posix())
+    return archive
+
+
+def qdpx_with(archive: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return archive
+
+
+MINIMAL_PROJECT = (
+    b'<?xml version="1.0"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+    b'<Code guid="11111111-1111-4111-8111-111111111111" name="a" isCodable="true"/>'
+    b"</Codes></CodeBook></Project>"
+)
+
+
+# --- the real sample -------------------------------------------------------------------------------
+
+
+def test_demo_imports_exactly_its_codes_selections_and_codings(study: Path, demo: Path) -> None:
+    result = runner.invoke(app, ["import", "qdpx", str(demo), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    path = study / "imports" / "qdpx-demo.ttl"
+    assert f"imported demo.qdpx into {path} (" in result.stdout
+    assert "  codes: 262\n" in result.stdout
+    assert "  selections: 158\n" in result.stdout
+    assert "  codings: 205\n" in result.stdout
+    assert "unmapped codes (262; link them with --map):\n  rq1_definition\n" in result.stdout
+
+    # The same numbers, counted in the written RDF and in the XML itself.
+    g = graph_of(path)
+    codes = set(g.subjects(RDF.type, URIRef(ICGP.Code)))
+    segments = set(g.subjects(RDF.type, URIRef(ICGP.CodedSegment)))
+    bodies = list(g.triples((None, URIRef(OA.hasBody), None)))
+    with zipfile.ZipFile(demo) as archive:
+        root = ET.fromstring(archive.read("project.qde"))
+    ns = {"q": PROJECT_NS}
+    assert len(codes) == len(root.findall(".//q:Code", ns)) == 262
+    assert len(segments) == len(root.findall(".//q:PlainTextSelection", ns)) == 158
+    assert len(bodies) == len(root.findall(".//q:Coding", ns)) == 205
+    assert len(set(g.subjects(RDF.type, URIRef(ICGP.SourceDocument)))) == 2
+    assert len(set(g.subjects(RDF.type, URIRef(ICGP.Coder)))) == 1
+    # Hierarchy: every code but the top ones has exactly one broader code.
+    tops = set(g.objects(URIRef("https://example.org/id/mini/codebook/demo"), SKOS.hasTopConcept))
+    assert all(len(list(g.objects(code, SKOS.broader))) == (0 if code in tops else 1) for code in codes)
+    assert len(tops) == len(root.findall("q:CodeBook/q:Codes/q:Code", ns))
+
+
+def test_demo_segment_has_offsets_quote_source_and_coder(study: Path, demo: Path) -> None:
+    import_qdpx(demo, study)
+    g = graph_of(study / "imports" / "qdpx-demo.ttl")
+    base = "https://example.org/id/mini/"
+    seg = URIRef(base + "segment/demo/board_2017/320-400")
+    assert (seg, RDF.type, URIRef(ICGP.CodedSegment)) in g
+    assert (seg, URIRef(OA.motivatedBy), URIRef(OA.classifying)) in g
+    assert set(g.objects(seg, URIRef(OA.hasBody))) == {
+        URIRef(base + "code/demo/rq2_curriculum_and_instruction/pedagogy/fun")
+    }
+    assert set(g.objects(seg, URIRef(PROV.wasAttributedTo))) == {URIRef(base + "coder/demo/C1")}
+    target = URIRef(str(seg) + "/target")
+    assert set(g.objects(target, URIRef(OA.hasSource))) == {URIRef(base + "source/demo/board_2017")}
+    position = URIRef(str(seg) + "/position")
+    assert int(g.value(position, URIRef(OA.start))) == 320
+    assert int(g.value(position, URIRef(OA.end))) == 400
+    text = "This district goal is engage every student in joyful, purposeful learning that \n"
+    assert g.value(URIRef(str(seg) + "/quote"), URIRef(OA.exact)) == Literal(text, lang="en")
+    length = g.value(URIRef(base + "source/demo/board_2017"), URIRef(ICGP.documentLength))
+    assert int(length) == 52543
+    # The user name 'cp' of the export is nowhere in the output.
+    assert not any(isinstance(o, Literal) and str(o) == "cp" for o in g.objects())
+
+
+def test_demo_package_builds_and_uses_only_declared_terms(study: Path, demo: Path) -> None:
+    import_qdpx(demo, study)
+    built = build_package(study)
+    imported = [q for q in built.result.quads if built.source_map.locate(q.subject.value)]
+    assert built.checked.imports and "imports/qdpx-demo.ttl" in built.checked.imports
+    assert len(built.checked.imports["imports/qdpx-demo.ttl"]) == len(
+        graph_of(study / "imports/qdpx-demo.ttl")
+    )
+    assert imported
+    store = Store()
+    store.extend(built.result.quads)
+    declared = declared_icgp_terms(load_store(None))
+    assert undeclared_icgp_terms(store, declared) == []
+
+
+def test_demo_package_validates_under_the_shapes(study: Path, demo: Path) -> None:
+    from kg import shacl
+    from kg.problems import Severity
+    from kg.store import ontology_quads
+
+    import_qdpx(demo, study)
+    built = build_package(study)
+    data = shacl.DataGraph.from_quads([*built.result.quads, *ontology_quads()])
+    results = shacl.validate(data, shacl.load_shapes())
+    assert [r for r in results if r.severity is Severity.VIOLATION] == []
+    imported = [
+        r for r in results if (built.source_map.locate(r.focus) or ("",))[0] == "imports/qdpx-demo.ttl"
+    ]
+    # Only the licence, which a REFI-QDA project does not state, is left as a warning.
+    assert [r.message.split(":")[0] for r in imported] == ["The data set states no licence as an IRI"]
+
+
+def test_a_re_import_replaces_its_own_file_with_identical_bytes(study: Path, demo: Path) -> None:
+    first = import_qdpx(demo, study).path.read_bytes()
+    (study / "imports" / "other.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    second = import_qdpx(demo, study).path.read_bytes()
+    assert first == second
+    assert sorted(p.name for p in (study / "imports").iterdir()) == ["other.ttl", "qdpx-demo.ttl"]
+
+
+def test_iris_do_not_depend_on_refi_guids(study: Path, demo: Path, tmp_path: Path) -> None:
+    """A re-export with new GUIDs yields the same resources; only the icgp:refiGuid literals change."""
+    with zipfile.ZipFile(demo) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    guid = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    # Reverse the digits of each group of every GUID: a consistent renaming, as a re-export would do.
+    members["project.qde"] = guid.sub(
+        lambda m: b"-".join(part[::-1] for part in m.group(0).split(b"-")), members["project.qde"]
+    )
+    reexport = qdpx_with(tmp_path / "demo.qdpx", members)
+    original = graph_of(import_qdpx(demo, study).path)
+    renamed = graph_of(import_qdpx(reexport, study, name="demo").path)
+    guid_predicate = URIRef(ICGP.refiGuid)
+    assert set(original.triples((None, guid_predicate, None))) != set(
+        renamed.triples((None, guid_predicate, None))
+    )
+    for graph in (original, renamed):
+        graph.remove((None, guid_predicate, None))
+        graph.remove((None, URIRef(ICGP.sha256), None))  # the archive's checksum differs, of course
+    assert set(original) == set(renamed)
+
+
+# --- vendor quirks, cases, variables, mapping -----------------------------------------------------
+
+
+def test_vendor_quirks_are_tolerated_with_warnings(study: Path, tmp_path: Path) -> None:
+    archive = zip_folder(QUIRKS, tmp_path / "quirks.qdpx")
+    result = runner.invoke(
+        app, ["import", "qdpx", str(archive), "--into", str(study), "--map", str(QUIRKS / "mapping.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "the project file is named Trial.qde, not project.qde" in result.stderr
+    assert "ignored 1 vendor-specific element(s) {urn:example:vendor}Highlight" in result.stderr
+    assert "ignored the vendor-specific attribute weight (1 time(s))" in result.stderr
+    assert "1 zero-length selection(s) kept without a quote: 'Focus group 1' at 0" in result.stderr
+    assert "not imported: 1 uncoded selection(s)" in result.stderr
+    assert "unmapped codes (2; link them with --map):\n  Barriers\n  Enablers\n" in result.stdout
+    g = graph_of(study / "imports" / "qdpx-quirks.ttl")
+    base = "https://example.org/id/mini/"
+    source = URIRef(base + "source/quirks/Focus-group-1")
+    # The GUID-named text under "Sources/" was found: its length and the quotes are there.
+    assert int(g.value(source, URIRef(ICGP.documentLength))) == 146
+    quote = URIRef(base + "segment/quirks/Focus-group-1/36-84/quote")
+    assert str(g.value(quote, URIRef(OA.exact))) == "We simply have nobody who can program the robot."
+    zero = URIRef(base + "segment/quirks/Focus-group-1/0-0")
+    assert (zero, RDF.type, URIRef(ICGP.CodedSegment)) in g
+    assert (URIRef(str(zero) + "/quote"), None, None) not in g
+    both = URIRef(base + "segment/quirks/Focus-group-1/89-144")
+    assert set(g.objects(both, URIRef(PROV.wasAttributedTo))) == {
+        URIRef(base + "coder/quirks/C1"),
+        URIRef(base + "coder/quirks/C2"),
+    }
+    assert len(list(g.objects(both, URIRef(OA.hasBody)))) == 2
+    text = (study / "imports" / "qdpx-quirks.ttl").read_text(encoding="utf-8")
+    for secret in ("Alice", "Bob", "someone", "C:\\Users"):
+        assert secret not in text
+
+
+def test_mapping_cases_and_variables(study: Path, tmp_path: Path) -> None:
+    archive = zip_folder(QUIRKS, tmp_path / "quirks.qdpx")
+    result = import_qdpx(archive, study, QUIRKS / "mapping.yaml")
+    assert result.unmapped == ["Barriers", "Enablers"]
+    assert result.unmapped_cases == []
+    g = graph_of(result.path)
+    base = "https://example.org/id/mini/"
+    factor = "https://w3id.org/icgp/vocab/factor/"
+    skills = URIRef(base + "code/quirks/Barriers/Skills-shortage")
+    assert set(g.objects(skills, URIRef(ICGP.mapsToFactor))) == {URIRef(factor + "skills-shortage")}
+    facilities = URIRef(base + "code/quirks/Enablers/Test-facilities")
+    assert set(g.objects(facilities, URIRef(ICGP.mapsToFactor))) == {
+        URIRef(factor + "shared-infrastructure-and-test-facilities")
+    }
+    assert set(g.objects(facilities, SKOS.closeMatch)) == {
+        URIRef("https://w3id.org/icgp/vocab/i40t/robotics-and-automation")
+    }
+    assert g.value(URIRef(base + "source/quirks/Focus-group-1"), URIRef(ICGP.sourceKind)) == URIRef(
+        "https://w3id.org/icgp/vocab/source-kind/focus-group"
+    )
+    acme_case = URIRef(base + "case/quirks/acme")
+    assert g.value(acme_case, URIRef(ICGP.representsActor)) == URIRef(base + "organisation/acme")
+    assert g.value(URIRef(base + "case/quirks/Supplier-B"), URIRef(ICGP.representsActor)) == URIRef(
+        base + "organisation/bigco"
+    )
+    employees = URIRef(base + "case-variable/quirks/Employees")
+    assert (employees, RDF.type, URIRef(ICGP.CaseVariable)) in g
+    assert g.value(acme_case, employees).toPython() == 42
+    assert g.value(URIRef(base + "source/quirks/Focus-group-1"), URIRef(ICGP.aboutCase)) == acme_case
+    assert g.value(acme_case, URIRef(ICGP.caseSegment)) == URIRef(base + "segment/quirks/Focus-group-1/36-84")
+    assert build_package(study).result.triples > 0
+
+
+def test_mapping_errors_name_the_problem(study: Path, demo: Path, tmp_path: Path) -> None:
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("codes:\n  rq1_definition: skils-shortage\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdpx", str(demo), "--into", str(study), "--map", str(unknown)])
+    assert result.exit_code == 2
+    assert "'skils-shortage' is not a concept of the 'factor' scheme; did you mean 'skills-shortage'" in (
+        result.stderr
+    )
+    ambiguous = tmp_path / "ambiguous.csv"
+    ambiguous.write_text("code,target\nprogramming,F3.03\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdpx", str(demo), "--into", str(study), "--map", str(ambiguous)])
+    assert result.exit_code == 2
+    assert "'programming' names 2 codes" in result.stderr
+    assert not (study / "imports").exists()
+
+
+def test_demo_codes_map_through_a_csv_mapping(study: Path, demo: Path, tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(
+        "code,target\nrq1_definition > competencies > programming,F3.03\nlife_skill,factor:F1.03\n",
+        encoding="utf-8",
+    )
+    result = import_qdpx(demo, study, mapping)
+    assert len(result.unmapped) == 260
+    g = graph_of(result.path)
+    code = URIRef("https://example.org/id/mini/code/demo/rq1_definition/competencies/programming")
+    assert g.value(code, URIRef(ICGP.mapsToFactor)) == URIRef(
+        "https://w3id.org/icgp/vocab/factor/skills-shortage"
+    )
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+def test_schema_errors_refuse_the_project_unless_lenient(study: Path, tmp_path: Path) -> None:
+    bad = MINIMAL_PROJECT.replace(b' isCodable="true"', b"")
+    archive = qdpx_with(tmp_path / "bad.qdpx", {"project.qde": bad})
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "does not conform to the REFI-QDA schema (1 error(s))" in result.stderr
+    assert "isCodable" in result.stderr and "--lenient" in result.stderr
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study), "--lenient"])
+    assert result.exit_code == 0, result.output
+    assert "  codes: 1\n" in result.stdout
+
+
+def test_a_codebook_imports_its_codes(study: Path, tmp_path: Path) -> None:
+    qdc = tmp_path / "frame.qdc"
+    qdc.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Example"><Codes>'
+        '<Code guid="{11111111-1111-4111-8111-111111111111}" name="Barriers" isCodable="false">'
+        '<Code guid="22222222-2222-4222-8222-222222222222" name="Skills shortage" isCodable="true">'
+        "<Description>No one can program the robot.</Description></Code></Code>"
+        "</Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    g = graph_of(study / "imports" / "qdc-frame.ttl")
+    code = URIRef("https://example.org/id/mini/code/frame/Barriers/Skills-shortage")
+    assert g.value(code, SKOS.notation) == Literal("Barriers > Skills shortage")
+    assert g.value(code, SKOS.definition) == Literal("No one can program the robot.", lang="en")
+    assert g.value(code, SKOS.broader) == URIRef("https://example.org/id/mini/code/frame/Barriers")
+    assert len(set(g.subjects(RDF.type, URIRef(ICGP.Code)))) == 2
+    qdc.write_text(qdc.read_text(encoding="utf-8").replace(' isCodable="true"', ""), encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "does not conform to the REFI-QDA schema" in result.stderr
+
+
+# --- safety ---------------------------------------------------------------------------------------
+
+
+def test_an_external_entity_is_refused(study: Path, tmp_path: Path) -> None:
+    evil = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        b'<Project xmlns="urn:QDA-XML:project:1.0" name="&secret;"/>'
+    )
+    archive = qdpx_with(tmp_path / "xxe.qdpx", {"project.qde": evil})
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "declares the XML entity 'secret'; ICGP refuses XML with entity declarations" in result.stderr
+    assert not (study / "imports").exists()
+
+
+def test_entity_expansion_is_refused(study: Path, tmp_path: Path) -> None:
+    laughs = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'
+        b'<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>'
+    )
+    archive = qdpx_with(tmp_path / "laughs.qdpx", {"project.qde": laughs})
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "declares the XML entity 'a'" in result.stderr
+
+
+def test_a_member_leaving_the_archive_is_refused(study: Path, tmp_path: Path) -> None:
+    archive = qdpx_with(tmp_path / "slip.qdpx", {"project.qde": MINIMAL_PROJECT, "../x": b"escaped"})
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert (
+        "the member '../x' points outside the archive; refusing the whole REFI-QDA project" in result.stderr
+    )
+    assert not (tmp_path / "x").exists()
+    assert not (study / "imports").exists()
+
+
+def test_members_expanding_past_the_limit_are_refused(study: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("project.qde", MINIMAL_PROJECT)
+        with out.open("sources/big.txt", "w") as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(safe_input.MAX_TOTAL_BYTES // len(block) + 1):
+                member.write(block)
+    assert archive.stat().st_size < 1_000_000  # it packs small, but unpacks past 200 MiB
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert f"more than the limit of {safe_input.MAX_TOTAL_BYTES} bytes" in result.stderr
+    assert "it may be a zip bomb" in result.stderr
+
+
+def test_the_running_byte_count_catches_what_the_directory_hides(
+    study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = qdpx_with(
+        tmp_path / "many.qdpx", {"project.qde": MINIMAL_PROJECT, "sources/a.txt": b"x" * 5000}
+    )
+    monkeypatch.setattr(safe_input, "MAX_TOTAL_BYTES", 4000)
+    with pytest.raises(Exception, match="more than the limit of 4000 bytes"):
+        safe_input.read_zip(archive)
+    monkeypatch.setattr(safe_input, "MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(safe_input, "MAX_MEMBERS", 1)
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "lists 2 members, more than the 1" in result.stderr
+
+
+def test_not_a_refi_archive(study: Path, tmp_path: Path) -> None:
+    archive = qdpx_with(tmp_path / "empty.qdpx", {"readme.txt": b"hello"})
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "holds no project.qde at its top" in result.stderr
+    result = runner.invoke(app, ["import", "qdpx", str(tmp_path / "missing.qdpx"), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr

@@ -1,0 +1,140 @@
+"""``icgp serve``: a read-only SPARQL endpoint on loopback, queried over HTTP with SPARQLWrapper."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = REPO / "tests" / "fixtures" / "build" / "mini"
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from cli import app; app()", "serve", str(MINI), "--port", "0", "--quiet"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()  # the server prints its URL once it listens
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/sparql"), url
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def test_select_and_ask_over_http_with_sparqlwrapper(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = endpoint
+    client = SPARQLWrapper(url)
+    client.setReturnFormat(JSON)
+    client.setQuery(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?name WHERE { <https://example.org/id/mini/organisation/acme> rdfs:label ?name }"
+    )
+    result = client.queryAndConvert()
+    assert [b["name"]["value"] for b in result["results"]["bindings"]] == ["Acme Tools"]  # type: ignore[index]
+    client.setQuery("ASK { GRAPH <https://example.org/id/mini/graph> { ?s ?p ?o } }")
+    assert client.queryAndConvert()["boolean"] is True  # type: ignore[index]
+    client.setMethod(POST)
+    client.setQuery(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/icgp/ontology#InnovationCluster> }"
+    )
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "1"  # type: ignore[index]
+
+
+def test_construct_returns_turtle(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = endpoint
+    client = SPARQLWrapper(url)
+    client.setReturnFormat(TURTLE)
+    client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/id/mini/graph> { ?s ?p ?o } }")
+    data = client.queryAndConvert()
+    assert isinstance(data, bytes)
+    assert len(rdflib.Graph().parse(data=data, format="turtle")) == 277
+
+
+def _post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_updates_are_refused(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = endpoint
+    update = "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"
+    status, text = _post(url, update.encode(), "application/sparql-update")
+    assert status == 403
+    assert "read-only" in text
+    status, _ = _post(
+        url, urllib.parse.urlencode({"update": update}).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 403
+    status, _ = _post(
+        url, urllib.parse.urlencode({"query": update}).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 400
+    client = SPARQLWrapper(url)
+    client.setReturnFormat(JSON)
+    client.setQuery("ASK { <http://x/a> <http://x/b> <http://x/c> }")
+    assert client.queryAndConvert()["boolean"] is False  # type: ignore[index]
+
+
+def test_query_page_and_service_description(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = endpoint
+    root = url.removesuffix("sparql")
+    with urllib.request.urlopen(root, timeout=10) as response:
+        page = response.read().decode("utf-8")
+    assert '<form method="get" action="/sparql">' in page
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        description = response.read().decode("utf-8")
+    assert f"<{url}>" in description
+    assert "sd:SPARQL11Query" in description or "sparql-service-description#SPARQL11Query" in description
+    query = urllib.parse.urlencode(
+        {"query": "SELECT ?s WHERE { ?s a <http://www.w3.org/ns/dcat#Dataset> }", "format": "csv"}
+    )
+    with urllib.request.urlopen(f"{url}?{query}", timeout=10) as response:
+        assert response.read().decode("utf-8").splitlines() == [
+            "s",
+            "https://example.org/id/mini/dataset/mini",
+        ]
+
+
+def test_ctrl_c_stops_the_server_cleanly(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
+    _, process = endpoint
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
+    assert process.stderr is not None
+    assert "stopped" in process.stderr.read()
+
+
+def test_a_default_answer_is_json() -> None:
+    from pyoxigraph import Store
+
+    from kg.serve import Endpoint
+
+    result_media, body = Endpoint(Store(), "http://localhost/sparql").query("ASK {}", [], {})
+    assert result_media == "application/sparql-results+json"
+    assert json.loads(body)["boolean"] is True
