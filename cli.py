@@ -460,6 +460,10 @@ def _report_import(result: Any, source: Path) -> None:
         typer.echo(f"warning: {warning}", err=True)
 
 
+_SCHEMA = typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
+_LENIENT = typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
+
+
 @import_app.command("qdpx")
 @user_errors
 def import_qdpx_command(
@@ -469,12 +473,8 @@ def import_qdpx_command(
         Path | None, typer.Option("--map", help="YAML or CSV linking project codes (and cases) to concepts.")
     ] = None,
     name: Annotated[str | None, _NAME] = None,
-    schema: Annotated[
-        Path | None, typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
-    ] = None,
-    lenient: Annotated[
-        bool, typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
-    ] = False,
+    schema: Annotated[Path | None, _SCHEMA] = None,
+    lenient: Annotated[bool, _LENIENT] = False,
     source_kind: Annotated[
         str,
         typer.Option("--source-kind", help="Kind of the sources: focus-group, interview or document."),
@@ -498,12 +498,8 @@ def import_qdc_command(
         Path | None, typer.Option("--map", help="YAML or CSV linking codes to concepts of the coding frame.")
     ] = None,
     name: Annotated[str | None, _NAME] = None,
-    schema: Annotated[
-        Path | None, typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
-    ] = None,
-    lenient: Annotated[
-        bool, typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
-    ] = False,
+    schema: Annotated[Path | None, _SCHEMA] = None,
+    lenient: Annotated[bool, _LENIENT] = False,
 ) -> None:
     """Import the codes of a REFI-QDA codebook (exit 2 on unsafe or invalid input; nothing written)."""
     from kg.qda_import import import_qdc

@@ -20,7 +20,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from kg.tableschema import load_schemas
+from kg.tableschema import TABLES, load_schemas
 
 SEED = 20210809
 STUDY_ID = "stuttgart-i40-clusters"
@@ -1467,22 +1467,7 @@ def build_survey(rng: random.Random) -> tuple[list[list[str]], list[list[str]], 
 # --------------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------------
-TABLE_ORDER = [
-    "organisations",
-    "clusters",
-    "memberships",
-    "interactions",
-    "adoptions",
-    "activities",
-    "participations",
-    "sources",
-    "participants",
-    "codebook",
-    "segments",
-    "survey_items",
-    "respondents",
-    "survey_responses",
-]
+TABLE_ORDER = list(TABLES)
 
 
 def build_tables() -> dict[str, tuple[list[str], list[list[str]]]]:
