@@ -19,6 +19,7 @@ from typing import Any
 from kg.concepts import ConceptIndex
 from kg.namespaces import DEFAULT_DATA_BASE
 from kg.problems import Problem, Severity
+from kg.safe_input import is_safe_path
 from kg.tableschema import REQUIRED_TABLES, TABLES
 
 DESCRIPTOR = "datapackage.yaml"
@@ -103,13 +104,6 @@ class Descriptor:
     public_responses: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
-
-
-def is_safe_path(name: str) -> bool:
-    """True if a path inside a package stays inside it (relative, no ``..``, no drive letter)."""
-    # Backslashes are path separators for some zip tools; treat them so before judging the path.
-    path = PurePosixPath(name.replace("\\", "/"))
-    return not (path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]))
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -23,11 +23,11 @@ from kg.descriptor import (
     License,
     check_descriptor,
     check_region,
-    is_safe_path,
     slugify,
 )
 from kg.errors import InputError
 from kg.problems import Problem, Severity
+from kg.safe_input import read_zip
 
 # Archives are read into memory; refuse ones that would not fit comfortably.
 MAX_ARCHIVE_BYTES = 1 << 30
@@ -97,55 +97,25 @@ def _folder_source(folder: Path) -> _Source:
 
 
 def _zip_source(archive: Path) -> _Source:
-    try:
-        opened = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{archive} could not be opened as a .zip archive: {exc}") from exc
-    with opened:
-        infos = [info for info in opened.infolist() if not info.is_dir()]
-        for info in infos:
-            if not is_safe_path(info.filename):
-                raise InputError(
-                    f"{archive}: the archive member '{info.filename}' points outside the archive; "
-                    "refusing to read it (re-create the .zip from the package folder)"
-                )
-        members = {
-            info.filename: info
-            for info in infos
-            if not any(part in _IGNORED_PARTS for part in PurePosixPath(info.filename).parts)
-        }
-        prefix = ""
-        if DESCRIPTOR not in members:
-            tops = {PurePosixPath(name).parts[0] for name in members}
-            if len(tops) == 1 and f"{next(iter(tops))}/{DESCRIPTOR}" in members:
-                prefix = next(iter(tops)) + "/"
-            else:
-                raise InputError(
-                    f"{archive}: no {DESCRIPTOR} at the top of the archive or inside its single top folder; "
-                    f"zip the package folder that holds {DESCRIPTOR}"
-                )
-        total = sum(info.file_size for info in members.values())
-        if total > MAX_ARCHIVE_BYTES:
+    fix = "re-create the .zip from the package folder"
+    files = read_zip(archive, "study package", fix=fix, max_bytes=MAX_ARCHIVE_BYTES)
+    members = {
+        name: data
+        for name, data in files.items()
+        if not any(part in _IGNORED_PARTS for part in PurePosixPath(name).parts)
+    }
+    prefix = ""
+    if DESCRIPTOR not in members:
+        tops = {PurePosixPath(name).parts[0] for name in members}
+        if len(tops) == 1 and f"{next(iter(tops))}/{DESCRIPTOR}" in members:
+            prefix = next(iter(tops)) + "/"
+        else:
             raise InputError(
-                f"{archive}: the archive unpacks to {total} bytes, more than the {MAX_ARCHIVE_BYTES} bytes "
-                "ICGP reads into memory; unpack it and pass the folder instead"
+                f"{archive}: no {DESCRIPTOR} at the top of the archive or inside its single top folder; "
+                f"zip the package folder that holds {DESCRIPTOR}"
             )
-        files = {name[len(prefix) :]: info for name, info in members.items() if name.startswith(prefix)}
-        contents: dict[str, bytes] = {}
-        for name, info in files.items():
-            if info.flag_bits & 0x1:
-                raise InputError(
-                    f"{archive}: the member '{info.filename}' is encrypted; zip it without a password"
-                )
-            try:
-                contents[name] = opened.read(info)
-            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
-                raise InputError(f"{archive}: the member '{info.filename}' could not be read: {exc}") from exc
-
-    def read(name: str) -> bytes:
-        return contents[name]
-
-    return _Source(dict.fromkeys(files), read)
+    contents = {name[len(prefix) :]: data for name, data in members.items() if name.startswith(prefix)}
+    return _Source(dict.fromkeys(contents), contents.__getitem__)
 
 
 def _open_source(path: Path) -> tuple[Path, bool, _Source]:

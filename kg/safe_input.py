@@ -30,23 +30,28 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 _CHUNK = 1 << 16
 
 
-def _unsafe_member(name: str) -> bool:
+def is_safe_path(name: str) -> bool:
+    """True if a relative path stays inside its folder or archive (no root, no ``..``, no drive letter)."""
     # Some zip tools write backslashes as separators; judge the name as a path either way.
     path = PurePosixPath(name.replace("\\", "/"))
-    return (
-        name.startswith(("/", "\\"))
-        or path.is_absolute()
-        or ".." in path.parts
-        or (bool(path.parts) and ":" in path.parts[0])
-    )
+    return not (path.is_absolute() or ".." in path.parts or (bool(path.parts) and ":" in path.parts[0]))
 
 
-def read_zip(path: Path, what: str = "archive") -> dict[str, bytes]:
+def read_zip(
+    path: Path,
+    what: str = "archive",
+    *,
+    fix: str = "re-export it from the QDA software",
+    max_bytes: int | None = None,
+) -> dict[str, bytes]:
     """The files of a zip archive by member name, after the safety checks; folders are left out.
 
     Raises InputError (the CLI's exit 2) for an unreadable archive, too many members, members that
-    unpack past :data:`MAX_TOTAL_BYTES`, encrypted members, or a member name that leaves the archive.
+    unpack past ``max_bytes`` (default :data:`MAX_TOTAL_BYTES`), encrypted members, symbolic links, or
+    a member name that leaves the archive. ``what`` names the archive and ``fix`` says how to make a
+    good one, in the messages.
     """
+    limit = MAX_TOTAL_BYTES if max_bytes is None else max_bytes
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -59,19 +64,19 @@ def read_zip(path: Path, what: str = "archive") -> dict[str, bytes]:
                 "refusing it (an archive this large is unlikely to be a real export)"
             )
         for info in infos:
-            if _unsafe_member(info.filename):
+            if not is_safe_path(info.filename):
                 raise InputError(
                     f"{path}: the member '{info.filename}' points outside the archive; refusing the whole "
-                    f"{what} (re-export it from the QDA software)"
+                    f"{what} ({fix})"
                 )
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise InputError(
                     f"{path}: the member '{info.filename}' is a symbolic link; refusing the {what}"
                 )
         declared = sum(info.file_size for info in infos)
-        if declared > MAX_TOTAL_BYTES:
+        if declared > limit:
             raise InputError(
-                f"{path} unpacks to {declared} bytes, more than the limit of {MAX_TOTAL_BYTES} bytes; "
+                f"{path} unpacks to {declared} bytes, more than the limit of {limit} bytes; "
                 f"refusing the {what} (it may be a zip bomb)"
             )
         files: dict[str, bytes] = {}
@@ -81,16 +86,16 @@ def read_zip(path: Path, what: str = "archive") -> dict[str, bytes]:
                 continue
             if info.flag_bits & 0x1:
                 raise InputError(
-                    f"{path}: the member '{info.filename}' is encrypted; export without a password"
+                    f"{path}: the member '{info.filename}' is encrypted; {fix} without a password"
                 )
             chunks: list[bytes] = []
             try:
                 with archive.open(info) as stream:
                     while chunk := stream.read(_CHUNK):
                         total += len(chunk)
-                        if total > MAX_TOTAL_BYTES:
+                        if total > limit:
                             raise InputError(
-                                f"{path}: the members unpack to more than the limit of {MAX_TOTAL_BYTES} "
+                                f"{path}: the members unpack to more than the limit of {limit} "
                                 f"bytes; refusing the {what} (it may be a zip bomb)"
                             )
                         chunks.append(chunk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import stat
 import zipfile
 from pathlib import Path
 
@@ -334,7 +335,7 @@ def test_zip_member_leaving_the_archive_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         open_package(archive)
     assert str(caught.value) == (
-        f"{archive}: the archive member '../x' points outside the archive; refusing to read it "
+        f"{archive}: the member '../x' points outside the archive; refusing the whole study package "
         "(re-create the .zip from the package folder)"
     )
 
@@ -365,3 +366,17 @@ def test_file_named_zip_that_is_not_one(tmp_path: Path) -> None:
     archive.write_bytes(b"not a zip")
     with pytest.raises(InputError, match=r"is neither a folder nor a \.zip archive"):
         open_package(archive)
+
+
+def test_zip_with_a_symbolic_link_member_is_refused(tmp_path: Path) -> None:
+    # Package archives go through the same safe reader as REFI-QDA projects (kg.safe_input).
+    archive = zip_folder(PACKAGES / "valid", tmp_path / "link.zip")
+    link = zipfile.ZipInfo("organisations-link.csv")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(archive, "a") as out:
+        out.writestr(link, "/etc/passwd")
+    with pytest.raises(InputError) as caught:
+        open_package(archive)
+    assert str(caught.value) == (
+        f"{archive}: the member 'organisations-link.csv' is a symbolic link; refusing the study package"
+    )
