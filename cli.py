@@ -305,9 +305,12 @@ def build_command(
     if built.warnings:
         _print_problems(built.warnings, limit=20)
     target = open_store(store)
-    data = write_graph(built.result.quads, None if to_stdout or output is None else output, fmt)
+    # Serialise only when asked: a file is written atomically before the store changes, stdout after.
+    data = None
+    if output is not None:
+        data = write_graph(built.result.quads, None if to_stdout else output, fmt)
     store_study(target, built)
-    if to_stdout and data is not None:
+    if data is not None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     result = built.result
