@@ -15,7 +15,7 @@ import typer.core
 
 from kg import __version__
 from kg.errors import InputError
-from kg.scaffold import init_package
+from kg.package.scaffold import init_package
 
 app = typer.Typer(
     name="icgp",
@@ -170,8 +170,8 @@ def ontology_check(
 
     Exit 0 when nothing is at or above --fail-on and the reasoner is satisfied, 1 otherwise, 2 on bad input.
     """
-    from kg import ontology_check as oc
-    from kg import reasoning
+    from kg.ontology import quality as oc
+    from kg.ontology import reasoning
 
     paths = list(files) if files else oc.default_files()
     level = fail_on.value
@@ -203,7 +203,7 @@ def ontology_check(
 
 def _render_check(report: Any, fail_on: str, verdict: Any) -> str:
     """The readable report: counts first, then findings grouped by rule with the fix, then the reasoner."""
-    from kg.ontology_check import LEVELS, passed, shorten
+    from kg.ontology.quality import LEVELS, passed, shorten
 
     def show(value: str | None) -> str:
         return "-" if value is None else shorten(value)
@@ -254,7 +254,7 @@ def _render_check(report: Any, fail_on: str, verdict: Any) -> str:
 
 def _curie(iri: str) -> str:
     """Shorten an IRI with the project's prefixes for display."""
-    from kg.namespaces import PREFIXES
+    from kg.ontology.namespaces import PREFIXES
 
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
@@ -292,8 +292,8 @@ def build_command(
 
     Exit 0 when built, 2 when the package could not be read or has violations (nothing is written then).
     """
-    from kg.build import InvalidPackageError, build_package, format_for, store_study, write_graph
-    from kg.store import open_store
+    from kg.build.store import open_store
+    from kg.build.study import InvalidPackageError, build_package, format_for, store_study, write_graph
 
     to_stdout = output is not None and str(output) == "-"
     fmt = format_for(None if to_stdout else output, output_format)
@@ -350,7 +350,7 @@ class FailLevel(StrEnum):
 
 
 class ShaclEngine(StrEnum):
-    """SHACL engines of ``icgp validate`` (see kg/shacl.py)."""
+    """SHACL engines of ``icgp validate`` (see kg/validation/engines.py)."""
 
     fast = "fast"
     pyshacl = "pyshacl"
@@ -405,8 +405,8 @@ def validate_command(
     be read or the call is wrong.
     """
     from kg.problems import Severity
-    from kg.report import render_csv, render_json, render_sarif, render_text, render_turtle
-    from kg.validate import validate_path
+    from kg.validation.report_formats import render_csv, render_json, render_sarif, render_text, render_turtle
+    from kg.validation.validate import validate_path
 
     if sys.stderr.isatty():
         typer.echo(f"validating {path} ...", err=True)
@@ -487,7 +487,7 @@ def import_qdpx_command(
 
     Exit 0 when imported, 2 when the file is unsafe, not REFI-QDA, or the mapping is wrong (nothing written).
     """
-    from kg.qda_import import import_qdpx
+    from kg.importers.refiqda_rdf import import_qdpx
 
     _report_import(import_qdpx(file, into, mapping, name, schema, lenient, source_kind), file)
 
@@ -505,7 +505,7 @@ def import_qdc_command(
     lenient: Annotated[bool, _LENIENT] = False,
 ) -> None:
     """Import the codes of a REFI-QDA codebook (exit 2 on unsafe or invalid input; nothing written)."""
-    from kg.qda_import import import_qdc
+    from kg.importers.refiqda_rdf import import_qdc
 
     _report_import(import_qdc(file, into, mapping, name, schema, lenient), file)
 
@@ -528,7 +528,7 @@ def import_survey_command(
 
     Respondent ids are replaced by salted hashes; the salt is never written. Exit 2 on bad input.
     """
-    from kg.survey_import import import_survey
+    from kg.importers.survey import import_survey
 
     _report_import(import_survey(file, dictionary, into, salt, name), file)
 
@@ -552,7 +552,7 @@ def import_eurostat_command(
     ] = MissingPolicy.keep,
 ) -> None:
     """Import a Eurostat SDMX-CSV table as RDF Data Cube observations (exit 2 on bad input)."""
-    from kg.eurostat import import_eurostat
+    from kg.importers.eurostat import import_eurostat
 
     _report_import(import_eurostat(file, into, name, missing.value), file)
 
@@ -588,7 +588,8 @@ def export_command(
     Triple formats (ttl, nt, xml) merge the graphs; JSON-LD is compacted with the shipped context.
     Exit 0 when written, 2 on bad input.
     """
-    from kg.export import format_for, open_source, select_quads, write_quads
+    from kg.build.serialize import format_for, write_quads
+    from kg.build.sources import open_source, select_quads
 
     fmt = format_for(output, output_format)
     opened = open_source(source)
@@ -640,8 +641,8 @@ def release_command(
     Exit 0 when written, 1 when the privacy guard refuses (names or e-mail addresses in a public graph),
     2 on bad input.
     """
-    from kg.privacy import PrivacyError
-    from kg.release import DEFAULT_ENDPOINT, DEFAULT_FILES_URL, make_release
+    from kg.publish.privacy import PrivacyError
+    from kg.publish.release import DEFAULT_ENDPOINT, DEFAULT_FILES_URL, make_release
 
     try:
         report = make_release(
@@ -700,8 +701,8 @@ def diff_command(
 
     Exit 0 when there is no difference, 1 when there are differences (like diff(1)), 2 on bad input.
     """
-    from kg.diff import diff_paths, render_markdown, to_quads
-    from kg.export import serialize_quads, write_atomically
+    from kg.build.serialize import serialize_quads, write_atomically
+    from kg.publish.diff import diff_paths, render_markdown, to_quads
 
     result = diff_paths(old, new)
     if output_format is DiffFormat.md:
@@ -736,8 +737,8 @@ def serve_command(
     """
     import signal
 
-    from kg.export import open_source
-    from kg.serve import Server, is_loopback
+    from kg.build.sources import open_source
+    from kg.publish.serve import Server, is_loopback
 
     opened = open_source(source)
     server = Server(opened.store, host, port, log=None if quiet else lambda line: typer.echo(line, err=True))
@@ -818,7 +819,7 @@ def query_list_command(
     ] = ListFormat.table,
 ) -> None:
     """List the saved queries: name, parameters and the question each one answers."""
-    from kg.queries import catalogue
+    from kg.query.catalogue import catalogue
 
     queries = [q for q in catalogue().values() if tag is None or tag in q.tags]
     if output_format is ListFormat.json:
@@ -849,7 +850,7 @@ def query_show_command(
     name: Annotated[str, typer.Argument(help="Name of a saved query (see 'icgp query list') or a .rq file.")],
 ) -> None:
     """Show a saved query: its question, description, parameters (type, default, allowed values) and text."""
-    from kg.queries import find_query
+    from kg.query.catalogue import find_query
 
     query = find_query(name)
     lines = [query.name, f"  {query.summary}"]
@@ -935,8 +936,8 @@ def query_run_command(
     Exit 0 with the answer (also when it has no rows), 1 when the endpoint fails, 2 on bad input
     (unknown query or parameter, invalid value, unreadable source).
     """
-    from kg import sparql
-    from kg.queries import find_query, parse_assignments, prepare, with_limit
+    from kg.query import run as sparql
+    from kg.query.catalogue import find_query, parse_assignments, prepare, with_limit
 
     sources = [s for s in (store, data, package, endpoint) if s]
     if len(sources) > 1:
@@ -1003,7 +1004,7 @@ def publish_command(
     succeeded, 1 when one failed (the message gives the HTTP status and the server's answer), 2 on bad
     input.
     """
-    from kg.publish import PublishError, publish
+    from kg.publish.graph_store import PublishError, publish
 
     try:
         report = publish(

@@ -35,9 +35,9 @@ def _rdflib_literal(value: str, datatype: Any = None, language: str | None = Non
 
 def measure(engine: str, package: Path) -> dict[str, float]:
     """Build ``package`` once with ``engine`` (icgp or rdflib) in this process; return time, memory, size."""
-    from kg import builder
-    from kg.concepts import load_concepts
-    from kg.tablecheck import check_path
+    from kg.build import builder
+    from kg.ontology.concepts import load_concepts
+    from kg.package.table_checks import check_path
 
     concepts = load_concepts()  # the vocabularies are loaded before the clock starts, for both engines
     if engine == "rdflib":
@@ -63,7 +63,7 @@ def measure(engine: str, package: Path) -> dict[str, float]:
         dataset.addN((s, p, o, graph) for s, p, o, _ in result.quads)  # type: ignore[misc]
         triples = len(graph)
     else:
-        from kg.store import install_ontology, open_store, replace_graphs
+        from kg.build.store import install_ontology, open_store, replace_graphs
 
         store = open_store(None)
         install_ontology(store)

@@ -5,7 +5,7 @@
 
 For each size the script generates a package with ``benchmarks/generate.py`` (into ``benchmarks/out/``),
 then measures every engine in a fresh Python process per run: the child builds the package (not timed),
-then times the SHACL stage exactly as ``kg.validate`` runs it - data graph of study + ontology +
+then times the SHACL stage exactly as ``kg.validation.validate`` runs it - data graph of study + ontology +
 vocabularies, validation, results restricted to the study - and reports its time and its peak RSS
 (``resource.getrusage``, which includes the build). pySHACL runs once per size and is cut after
 ``--timeout`` seconds. The result is a Markdown table with medians and the ratio to pySHACL, measured in
@@ -31,9 +31,9 @@ OUT = HERE / "out"
 
 def measure(engine: str, package: Path) -> dict[str, object]:
     """In this (fresh) process: build the package, then time the SHACL stage with ``engine``."""
-    from kg.build import build_package
-    from kg.shacl import DataGraph, load_shapes, validate
-    from kg.store import ontology_quads
+    from kg.build.store import ontology_quads
+    from kg.build.study import build_package
+    from kg.validation.engines import DataGraph, load_shapes, validate
 
     shapes = load_shapes()
     built = build_package(package)
@@ -68,9 +68,9 @@ def measure_candidate(engine: str, package: Path) -> dict[str, object]:
     import rdflib
     from pyoxigraph import RdfFormat, Store
 
-    from kg.build import build_package
-    from kg.shacl import DataGraph, load_shapes, validate
-    from kg.store import ontology_quads
+    from kg.build.store import ontology_quads
+    from kg.build.study import build_package
+    from kg.validation.engines import DataGraph, load_shapes, validate
 
     shapes = load_shapes()
     built = build_package(package)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from pathlib import Path
 
-from kg.tableschema import TABLES, load_schemas
+from kg.package.schemas import TABLES, load_schemas
 
 DEFAULT_SEED = 1
 DEFAULT_DENSITY = 0.2

@@ -20,7 +20,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from kg.tableschema import TABLES, load_schemas
+from kg.package.schemas import TABLES, load_schemas
 
 SEED = 20210809
 STUDY_ID = "stuttgart-i40-clusters"

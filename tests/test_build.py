@@ -13,10 +13,11 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build import OUTPUT_FORMATS, build_package, store_study, write_graph
-from kg.namespaces import ICGP, ONTOLOGY_IRI
-from kg.ontology_check import declared_icgp_terms, load_store, undeclared_icgp_terms
-from kg.resources import sample_study_dir
+from kg.build.study import OUTPUT_FORMATS, build_package, store_study, write_graph
+from kg.ontology.declared_terms import declared_icgp_terms, undeclared_icgp_terms
+from kg.ontology.loading import load_store
+from kg.ontology.namespaces import ICGP, ONTOLOGY_IRI
+from kg.ontology.resources import sample_study_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 MINI = FIXTURES / "mini"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kg import resources
-from kg.ontology_check import (
+from kg.ontology import resources
+from kg.ontology.declared_terms import (
     declared_icgp_terms,
-    load_store,
     undeclared_icgp_terms,
     undeclared_icgp_terms_in_text,
 )
+from kg.ontology.loading import load_store
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from typer.testing import CliRunner
 
 from cli import app
-from kg.diff import CS, diff_paths, diff_quads, render_markdown, to_quads
-from kg.export import to_rdflib
-from kg.resources import sample_study_dir
+from kg.build.serialize import to_rdflib
+from kg.ontology.resources import sample_study_dir
+from kg.publish.diff import CS, diff_paths, diff_quads, render_markdown, to_quads
 
 ID = "https://w3id.org/icgp/id/stuttgart-i40-clusters/"
 ICGP = "https://w3id.org/icgp/ontology#"

@@ -26,10 +26,10 @@ from pyoxigraph import Store
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build import build_package
-from kg.queries import catalogue, prepare
-from kg.resources import sample_study_dir
-from kg.sparql import EndpointTarget, StoreTarget, reference_graphs, sample_store
+from kg.build.study import build_package
+from kg.ontology.resources import sample_study_dir
+from kg.query.catalogue import catalogue, prepare
+from kg.query.run import EndpointTarget, StoreTarget, reference_graphs, sample_store
 
 runner = CliRunner()
 STUDY_GRAPH = "https://w3id.org/icgp/id/stuttgart-i40-clusters/graph"

@@ -13,13 +13,13 @@ from rdflib import RDF, URIRef
 from typer.testing import CliRunner
 
 from cli import app
-from kg.concepts import load_concepts
-from kg.eurostat import CONF_STATUS, OBS_STATUS, OBS_VALUE, import_eurostat
-from kg.importing import SDMX_CODE, SDMX_DIMENSION
-from kg.namespaces import ICGP, QB
-from kg.queries import load_query_file, prepare, scoping_problems
-from kg.resources import sample_study_dir
-from kg.sparql import StoreTarget, package_store
+from kg.importers.eurostat import CONF_STATUS, OBS_STATUS, OBS_VALUE, import_eurostat
+from kg.importers.target import SDMX_CODE, SDMX_DIMENSION
+from kg.ontology.concepts import load_concepts
+from kg.ontology.namespaces import ICGP, QB
+from kg.ontology.resources import sample_study_dir
+from kg.query.catalogue import load_query_file, prepare, scoping_problems
+from kg.query.run import StoreTarget, package_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUERIES = Path(__file__).parent.parent / "queries"

@@ -16,17 +16,16 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build import sorted_quads, write_graph
-from kg.export import (
+from kg.build.serialize import (
     FORMATS,
     context_document,
     jsonld_context,
-    open_source,
-    select_quads,
     serialize_quads,
 )
-from kg.namespaces import ONTOLOGY_IRI
-from kg.resources import resource_dir
+from kg.build.sources import open_source, select_quads
+from kg.build.study import sorted_quads, write_graph
+from kg.ontology.namespaces import ONTOLOGY_IRI
+from kg.ontology.resources import resource_dir
 
 MINI = Path(__file__).parent / "fixtures" / "build" / "mini"
 MINI_GRAPH = "https://example.org/id/mini/graph"
@@ -138,7 +137,7 @@ def test_the_shipped_context_matches_the_ontology() -> None:
     path = resource_dir("ontology") / "context.jsonld"
     assert path.read_text(encoding="utf-8") == context_document(), (
         "ontology/context.jsonld is out of date; regenerate it with "
-        "python -c 'from kg.export import context_document; print(context_document(), end=\"\")' "
+        "python -c 'from kg.build.serialize import context_document; print(context_document(), end=\"\")' "
         "> ontology/context.jsonld"
     )
     context = jsonld_context()

@@ -18,9 +18,10 @@ from pyoxigraph import RdfFormat, Store
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg import resources
-from kg.ontology_check import Rule, load_rules, load_store, run_rule
-from kg.release import make_release
+from kg.ontology import resources
+from kg.ontology.loading import load_store
+from kg.ontology.quality import Rule, load_rules, run_rule
+from kg.publish.release import make_release
 
 ONTOLOGY = rdflib.URIRef("https://w3id.org/icgp/ontology")
 BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")

@@ -125,7 +125,7 @@ def test_the_command_line_refuses_too_few_organisations(tmp_path: Path) -> None:
 
 
 def test_the_table_checks_find_no_violation(package: Path) -> None:
-    tablecheck = pytest.importorskip("kg.tablecheck")
+    tablecheck = pytest.importorskip("kg.package.table_checks")
     checked = tablecheck.check_path(package)
     violations = [p for p in checked.problems if p.severity == "violation"]
     assert violations == []

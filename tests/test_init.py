@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from kg.concepts import ConceptIndex, load_concepts
 from kg.errors import InputError
-from kg.scaffold import init_package
-from kg.tablecheck import check_path
-from kg.tableschema import load_schemas
+from kg.ontology.concepts import ConceptIndex, load_concepts
+from kg.package.scaffold import init_package
+from kg.package.schemas import load_schemas
+from kg.package.table_checks import check_path
 
 PACKAGES = Path(__file__).parent / "fixtures" / "packages"
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "study-package.md"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from rdflib import RDF, SKOS, Graph, URIRef
 
-from kg.namespaces import ICGP, NUTS
-from kg.resources import resource_dir
+from kg.ontology.namespaces import ICGP, NUTS
+from kg.ontology.resources import resource_dir
 
 SCHEME = URIRef("https://w3id.org/icgp/vocab/nuts")
 

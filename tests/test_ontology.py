@@ -6,8 +6,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VANN, XSD
 
-from kg.namespaces import ICGP, ONTOLOGY_IRI
-from kg.resources import alignments_file, ontology_file
+from kg.ontology.namespaces import ICGP, ONTOLOGY_IRI
+from kg.ontology.resources import alignments_file, ontology_file
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 

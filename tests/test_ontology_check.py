@@ -14,9 +14,10 @@ from rdflib import namespace as ns
 from typer.testing import CliRunner
 
 from cli import app
-from kg import ontology_check as oc
-from kg import reasoning
 from kg.errors import InputError
+from kg.ontology import declared_terms as dt
+from kg.ontology import quality as oc
+from kg.ontology import reasoning
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qc"
 CLEAN = FIXTURES / "clean.ttl"
@@ -313,10 +314,10 @@ def test_unknown_file_ending_is_refused(tmp_path: Path) -> None:
 
 def test_undeclared_terms_in_a_graph() -> None:
     store = oc.load_store([FIXTURES / "undeclared_icgp_term.ttl"])
-    assert oc.undeclared_icgp_terms(store) == [I + "Gadgett", I + "rnak"]
-    assert oc.declared_icgp_terms(store) == {I + "Widget", I + "Gadget", I + "rank"}
+    assert dt.undeclared_icgp_terms(store) == [I + "Gadgett", I + "rnak"]
+    assert dt.declared_icgp_terms(store) == {I + "Widget", I + "Gadget", I + "rank"}
     # against another declared set, e.g. the ontology's, when checking data that only uses terms
-    assert oc.undeclared_icgp_terms(store, declared={I + "Widget"}) == [
+    assert dt.undeclared_icgp_terms(store, declared={I + "Widget"}) == [
         I + "Gadget",
         I + "Gadgett",
         I + "rank",
@@ -328,7 +329,7 @@ def test_undeclared_terms_in_an_rdflib_graph() -> None:
     graph = Graph()
     graph.add((URIRef(I + "Widget"), ns.RDF.type, ns.OWL.Class))
     graph.add((URIRef(I + "Widget"), URIRef(I + "colour"), Literal("red")))
-    assert oc.undeclared_icgp_terms(graph) == [I + "colour"]
+    assert dt.undeclared_icgp_terms(graph) == [I + "colour"]
 
 
 def test_undeclared_terms_in_sparql_and_turtle_text() -> None:
@@ -339,13 +340,13 @@ def test_undeclared_terms_in_sparql_and_turtle_text() -> None:
     """
     turtle = f"@prefix icgp: <{I}> .\nicgp:Widget a icgp:Gadget.\n"
     declared = {I + "Actor", I + "memberOf", I + "Widget"}
-    assert oc.icgp_terms_in_text(turtle) == {I + "Widget", I + "Gadget"}
-    assert oc.undeclared_icgp_terms_in_text(sparql, declared) == [
+    assert dt.icgp_terms_in_text(turtle) == {I + "Widget", I + "Gadget"}
+    assert dt.undeclared_icgp_terms_in_text(sparql, declared) == [
         I + "ActorType",
         I + "hasName",
         I + "locatedIn",
     ]
-    assert oc.undeclared_icgp_terms_in_text(turtle, declared) == [I + "Gadget"]
+    assert dt.undeclared_icgp_terms_in_text(turtle, declared) == [I + "Gadget"]
 
 
 # --------------------------------------------------------------------------------------------------

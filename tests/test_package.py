@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.concepts import ConceptIndex
 from kg.errors import InputError
-from kg.package import Contributor, License, PackageEncodingError, open_package
-from kg.tablecheck import check_path
+from kg.ontology.concepts import ConceptIndex
+from kg.package.reader import Contributor, License, PackageEncodingError, open_package
+from kg.package.table_checks import check_path
 
 PACKAGES = Path(__file__).parent / "fixtures" / "packages"
 
@@ -369,7 +369,7 @@ def test_file_named_zip_that_is_not_one(tmp_path: Path) -> None:
 
 
 def test_zip_with_a_symbolic_link_member_is_refused(tmp_path: Path) -> None:
-    # Package archives go through the same safe reader as REFI-QDA projects (kg.safe_input).
+    # Package archives go through the same safe reader as REFI-QDA projects (kg.package.safe_input).
     archive = zip_folder(PACKAGES / "valid", tmp_path / "link.zip")
     link = zipfile.ZipInfo("organisations-link.csv")
     link.external_attr = (stat.S_IFLNK | 0o777) << 16

@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from typer.testing import CliRunner
 
 from cli import app
-from kg.privacy import Finding, Policy, find_personal_data, strip_private
+from kg.publish.privacy import Finding, Policy, find_personal_data, strip_private
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "build" / "mini"

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
-from kg import resources
 from kg.errors import InputError
-from kg.namespaces import ICGP, NUTS, VOCAB_BASE
-from kg.queries import (
+from kg.ontology import resources
+from kg.ontology.namespaces import ICGP, NUTS, VOCAB_BASE
+from kg.query.catalogue import (
     bind,
     binding_problems,
     catalogue,
@@ -37,7 +37,7 @@ from kg.queries import (
     where_group_start,
     with_limit,
 )
-from kg.sparql import Cell, QueryResult, StoreTarget, package_store, sample_store
+from kg.query.run import Cell, QueryResult, StoreTarget, package_store, sample_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "qfix"

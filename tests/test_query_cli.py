@@ -16,7 +16,7 @@ from pyoxigraph import RdfFormat, Store
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build import build_package, store_study, write_graph
+from kg.build.study import build_package, store_study, write_graph
 
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "qfix"
 FIX = "https://example.org/id/qfix/"

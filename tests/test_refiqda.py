@@ -16,12 +16,13 @@ from rdflib.namespace import SKOS
 from typer.testing import CliRunner
 
 from cli import app
-from kg import safe_input
-from kg.build import build_package
-from kg.namespaces import ICGP, OA, PROV
-from kg.ontology_check import declared_icgp_terms, load_store, undeclared_icgp_terms
-from kg.qda_import import import_qdpx
-from kg.refiqda import PROJECT_NS
+from kg.build.study import build_package
+from kg.importers.refiqda_rdf import import_qdpx
+from kg.importers.refiqda_xml import PROJECT_NS
+from kg.ontology.declared_terms import declared_icgp_terms, undeclared_icgp_terms
+from kg.ontology.loading import load_store
+from kg.ontology.namespaces import ICGP, OA, PROV
+from kg.package import safe_input
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "build" / "mini"
@@ -148,9 +149,9 @@ def test_demo_package_builds_and_uses_only_declared_terms(study: Path, demo: Pat
 
 
 def test_demo_package_validates_under_the_shapes(study: Path, demo: Path) -> None:
-    from kg import shacl
+    from kg.build.store import ontology_quads
     from kg.problems import Severity
-    from kg.store import ontology_quads
+    from kg.validation import engines as shacl
 
     import_qdpx(demo, study)
     built = build_package(study)

@@ -17,8 +17,8 @@ from pyoxigraph import RdfFormat, Store
 from typer.testing import CliRunner
 
 from cli import app
-from kg import resources
-from kg.release import htaccess
+from kg.ontology import resources
+from kg.publish.release import htaccess
 
 REPO = Path(__file__).resolve().parent.parent
 FILES_URL = "https://files.example.org/icgp/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg import resources
+from kg.ontology import resources
 
 
 def test_each_resource_kind_resolves_to_a_folder() -> None:

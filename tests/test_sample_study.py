@@ -418,7 +418,7 @@ def test_the_script_reproduces_the_package_byte_for_byte(tmp_path: Path) -> None
 
 
 def test_the_table_checks_find_no_violation() -> None:
-    tablecheck = pytest.importorskip("kg.tablecheck")
+    tablecheck = pytest.importorskip("kg.package.table_checks")
     checked = tablecheck.check_path(DATA)
     violations = [p for p in checked.problems if p.severity == "violation"]
     assert violations == []

@@ -133,7 +133,7 @@ def test_ctrl_c_stops_the_server_cleanly(endpoint: tuple[str, subprocess.Popen[s
 def test_a_default_answer_is_json() -> None:
     from pyoxigraph import Store
 
-    from kg.serve import Endpoint
+    from kg.publish.serve import Endpoint
 
     result_media, body = Endpoint(Store(), "http://localhost/sparql").query("ASK {}", [], {})
     assert result_media == "application/sparql-results+json"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 
-from kg import resources
-from kg.report import shorten
-from kg.shacl import ENGINES, DataGraph, Shapes, load_shapes, validate
-from kg.store import ontology_quads
+from kg.build.store import ontology_quads
+from kg.ontology import resources
+from kg.validation.engines import ENGINES, DataGraph, Shapes, load_shapes, validate
+from kg.validation.report_formats import shorten
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 AREAS = sorted(path.name.split(".")[0] for path in FIXTURES.glob("*.invalid.ttl"))

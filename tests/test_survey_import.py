@@ -14,10 +14,10 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build import build_package
-from kg.importing import SALT_VARIABLE, pseudonym
-from kg.namespaces import ICGP
-from kg.survey_import import import_survey
+from kg.build.study import build_package
+from kg.importers.survey import import_survey
+from kg.importers.target import SALT_VARIABLE, pseudonym
+from kg.ontology.namespaces import ICGP
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SURVEY = FIXTURES / "imports" / "survey"

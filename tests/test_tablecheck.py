@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kg import resources
-from kg.cells import Nearest
-from kg.concepts import ConceptIndex, load_concepts
 from kg.errors import ResourceMissingError
-from kg.package import PackageEncodingError, open_package
+from kg.ontology import resources
+from kg.ontology.concepts import ConceptIndex, load_concepts
+from kg.package.cells import Nearest
+from kg.package.reader import PackageEncodingError, open_package
+from kg.package.schemas import TABLES, load_schemas, schema_json
+from kg.package.table_checks import SCHEME_NOUNS, CheckedPackage, check_package, check_path
 from kg.problems import Problem, Severity
-from kg.tablecheck import SCHEME_NOUNS, CheckedPackage, check_package, check_path
-from kg.tableschema import TABLES, load_schemas, schema_json
 
 PACKAGES = Path(__file__).parent / "fixtures" / "packages"
 VOCAB = "https://w3id.org/icgp/vocab/"

@@ -20,10 +20,10 @@ from pyoxigraph import RdfFormat, parse
 from typer.testing import CliRunner
 
 from cli import app
+from kg.package.table_checks import check_path
 from kg.problems import Severity
-from kg.report import REPORT_FIELDS
-from kg.tablecheck import check_path
-from kg.validate import Validation, validate_path
+from kg.validation.report_formats import REPORT_FIELDS
+from kg.validation.validate import Validation, validate_path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"

@@ -11,8 +11,8 @@ from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VANN
 from rdflib.term import Node
 
-from kg.namespaces import ICGP, ONTOLOGY_IRI, VOCAB_BASE
-from kg.resources import vocabulary_files
+from kg.ontology.namespaces import ICGP, ONTOLOGY_IRI, VOCAB_BASE
+from kg.ontology.resources import vocabulary_files
 
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -1,0 +1,84 @@
+"""``icgp build`` as a library call: check a study package, build its graph, store it, write it out.
+
+Nothing is written until the whole package has been checked and built in memory, so a failing build
+leaves the store and any output file exactly as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, Store
+
+from kg.build.builder import BuildResult, SourceMap, build_study
+from kg.ontology.concepts import load_concepts
+from kg.errors import InputError
+from kg.build.serialize import FORMATS, SUFFIXES, format_for, sorted_quads, write_quads
+from kg.problems import Problem, Severity, sort_problems
+from kg.build.store import install_ontology, replace_graphs
+from kg.package.table_checks import CheckedPackage, check_path
+
+# Formats and their file suffixes live in kg.build.serialize; these names stay for existing callers.
+OUTPUT_FORMATS = FORMATS
+_SUFFIXES = SUFFIXES
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "BuiltStudy",
+    "InvalidPackageError",
+    "build_package",
+    "format_for",
+    "sorted_quads",
+    "store_study",
+    "write_graph",
+]
+
+
+class InvalidPackageError(InputError):
+    """The package was read but has violations; ``problems`` lists all of them."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        violations = [p for p in problems if p.severity is Severity.VIOLATION]
+        super().__init__(
+            f"{path} has {len(violations)} violation(s); nothing was built. Fix them and build again."
+        )
+        self.problems = problems
+
+
+@dataclass
+class BuiltStudy:
+    """What a build produced: the checked package, the study graph and where each resource came from."""
+
+    checked: CheckedPackage
+    result: BuildResult
+
+    @property
+    def source_map(self) -> SourceMap:
+        """File, row and column of each built resource."""
+        return self.result.source_map
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems below violation level that did not stop the build."""
+        return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
+
+
+def build_package(path: Path) -> BuiltStudy:
+    """Check the package at ``path`` and build its graph in memory; raise if it has violations."""
+    concepts = load_concepts()
+    checked = check_path(path, concepts)
+    if not checked.ok:
+        raise InvalidPackageError(path, sort_problems(checked.problems))
+    return BuiltStudy(checked, build_study(checked, concepts))
+
+
+def store_study(store: Store, built: BuiltStudy) -> None:
+    """Load the ontology and vocabularies, then replace the study's graph (and nothing else)."""
+    install_ontology(store)
+    replace_graphs(store, built.result.quads, [built.result.graph])
+
+
+def write_graph(quads: list[Quad], output: Path | None, fmt: str) -> bytes | None:
+    """Serialise a study graph in a stable order; write it atomically to ``output`` or return the bytes."""
+    return write_quads(quads, output, fmt)

@@ -1,0 +1,9 @@
+"""The ontology stage: bundled resources, namespaces, vocabulary lookup, quality rules and reasoning.
+
+- ``resources.resource_dir``: where the bundled ontology, shapes, queries and sample study live.
+- ``concepts.load_concepts``: every SKOS concept, looked up by slug, notation or label.
+- ``loading.load_store``: RDF files merged into one in-memory store.
+- ``quality.check_files``: the quality rules of ``queries/qc/`` over the ontology and vocabularies.
+- ``declared_terms.undeclared_icgp_terms``: icgp: terms used without a declaration.
+- ``reasoning.reason``: HermiT's consistency and satisfiability verdict.
+"""

@@ -1,0 +1,258 @@
+"""Consistency and unsatisfiable classes under HermiT, run through owlready2.
+
+owlready2 reads RDF/XML or N-Triples (not Turtle) and hands the reasoner an N-Triples dump of its store,
+so the merged graph is first prepared with rdflib:
+
+* ``owl:imports`` are dropped, so nothing is fetched from the network (the files to reason over are
+  passed explicitly);
+* literals whose datatype is outside the OWL 2 datatype map are rewritten or dropped: HermiT refuses
+  such datatypes even in annotations. ``xsd:date`` values become ``xsd:dateTime`` at midnight (same
+  timezone, if any); other such literals (``xsd:gYear``, ``xsd:duration``...) are dropped. An unsupported
+  datatype used as a range becomes ``xsd:dateTime`` (for ``xsd:date``) or ``rdfs:Literal``;
+* IRIs used as classes (superclasses, equivalent and disjoint classes, domains, object property ranges,
+  restriction fillers, types of individuals) get an ``owl:Class`` declaration when they lack one, since
+  owlready2 only recognises classes declared that way.
+
+Every change is listed in :attr:`ReasonerResult.adjustments`. A Java runtime is needed; without one the
+check raises :class:`ReasonerUnavailableError` (an :class:`~kg.errors.InputError`) with a clear message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from kg.errors import InputError
+from kg.ontology.loading import load_store
+
+REASONER = "HermiT"
+
+# The OWL 2 datatype map (OWL 2 Structural Specification, section 4) plus rdf:langString, which is how
+# RDF 1.1 names the type of language-tagged strings.
+OWL2_DATATYPES = frozenset(
+    str(iri)
+    for iri in (
+        OWL.real, OWL.rational, XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.nonPositiveInteger,
+        XSD.positiveInteger, XSD.negativeInteger, XSD.long, XSD.int, XSD.short, XSD.byte,
+        XSD.unsignedLong, XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte, XSD.double, XSD.float,
+        XSD.string, XSD.normalizedString, XSD.token, XSD.language, XSD.Name, XSD.NCName, XSD.NMTOKEN,
+        XSD.boolean, XSD.hexBinary, XSD.base64Binary, XSD.anyURI, XSD.dateTime, XSD.dateTimeStamp,
+        RDF.XMLLiteral, RDF.PlainLiteral, RDF.langString, RDFS.Literal,
+    )
+)  # fmt: skip
+
+_BUILT_IN = (str(OWL), str(RDF), str(RDFS), str(XSD))
+_DATE = re.compile(r"^(-?\d{4,}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
+
+
+class ReasonerUnavailableError(InputError):
+    """The reasoner cannot run here (no Java runtime); the message says how to fix or skip it."""
+
+
+@dataclass(frozen=True)
+class ReasonerResult:
+    """What the reasoner concluded about the merged graph."""
+
+    consistent: bool
+    unsatisfiable: tuple[str, ...] = ()
+    seconds: float = 0.0
+    adjustments: tuple[str, ...] = ()
+    message: str = ""
+    reasoner: str = REASONER
+
+    @property
+    def ok(self) -> bool:
+        """Consistent and without unsatisfiable classes."""
+        return self.consistent and not self.unsatisfiable
+
+
+@dataclass
+class _Notes:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, note: str, n: int = 1) -> None:
+        self.counts[note] += n
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(f"{note}: {n}" for note, n in sorted(self.counts.items()))
+
+
+def _is_unsupported_datatype(iri: URIRef) -> bool:
+    return str(iri).startswith(str(XSD)) and str(iri) not in OWL2_DATATYPES
+
+
+def _class_positions(graph: Graph) -> Iterator[object]:
+    """Every node the graph uses where OWL expects a class."""
+    for predicate in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith):
+        for subject, obj in graph.subject_objects(predicate):
+            yield subject
+            yield obj
+    yield from graph.objects(None, RDFS.domain)
+    yield from graph.objects(None, RDF.type)
+    yield from graph.objects(None, OWL.onClass)
+    object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    for prop, obj in graph.subject_objects(RDFS.range):
+        if prop in object_properties:
+            yield obj
+    for restriction, prop in graph.subject_objects(OWL.onProperty):
+        if prop in object_properties:
+            yield from graph.objects(restriction, OWL.someValuesFrom)
+            yield from graph.objects(restriction, OWL.allValuesFrom)
+
+
+def prepare_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
+    """Return a copy of ``graph`` that owlready2 and HermiT accept, and the list of changes made."""
+    notes = _Notes()
+    prepared = Graph()
+    for subject, predicate, obj in graph:
+        if predicate == OWL.imports:
+            notes.add("owl:imports statements dropped (the given files are reasoned over instead)")
+            continue
+        if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype) not in OWL2_DATATYPES:
+            date = _DATE.match(str(obj)) if obj.datatype == XSD.date else None
+            if date is None:
+                notes.add(f"literals of datatype <{obj.datatype}> dropped (not in the OWL 2 datatype map)")
+                continue
+            obj = Literal(f"{date.group(1)}T00:00:00{date.group(2) or ''}", datatype=XSD.dateTime)
+            notes.add("xsd:date literals turned into xsd:dateTime")
+        elif isinstance(obj, URIRef) and _is_unsupported_datatype(obj):
+            notes.add(f"datatype <{obj}> replaced where used as a data range")
+            obj = XSD.dateTime if obj == XSD.date else RDFS.Literal
+        prepared.add((subject, predicate, obj))
+
+    declared = set(prepared.subjects(RDF.type, OWL.Class)) | set(prepared.subjects(RDF.type, RDFS.Datatype))
+    missing = {
+        node
+        for node in _class_positions(prepared)
+        if isinstance(node, URIRef) and node not in declared and not str(node).startswith(_BUILT_IN)
+    }
+    for node in missing:
+        prepared.add((node, RDF.type, OWL.Class))
+    if missing:
+        notes.add("owl:Class declarations added for classes used but not declared", len(missing))
+    return prepared, notes.lines()
+
+
+def graph_from_store(store: ox.Store) -> Graph:
+    """Copy the union of a pyoxigraph store's graphs into an rdflib graph (graph names are dropped)."""
+    graph = Graph()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
+    return graph
+
+
+def _rdflib_term(term: object) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        # normalize=False keeps the lexical form as written (rdflib would drop a date's timezone)
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise InputError(f"RDF 1.2 triple terms are not supported by the reasoner step: {term}")
+
+
+def java_executable() -> str | None:
+    """The Java runtime owlready2 will call, or None when none is installed."""
+    import owlready2
+
+    return shutil.which(str(owlready2.JAVA_EXE))
+
+
+def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
+    """Run HermiT on ``source`` (an rdflib graph, a pyoxigraph store or a list of RDF files).
+
+    Returns whether the merged graph is consistent and which named classes are unsatisfiable. Raises
+    ReasonerUnavailableError without a Java runtime and InputError when HermiT cannot read the ontology.
+    """
+    started = time.perf_counter()
+    if java_executable() is None:
+        raise ReasonerUnavailableError(
+            "the HermiT reasoner needs a Java runtime, and 'java' was not found on PATH; "
+            "install Java 11 or later (e.g. apt install default-jre) or skip this step with --no-reasoner"
+        )
+    import owlready2
+
+    graph = _as_graph(source)
+    prepared, adjustments = prepare_graph(graph)
+    ntriples = prepared.serialize(format="nt", encoding="utf-8")
+
+    world = owlready2.World()
+    captured = io.StringIO()
+    consistent = True
+    unsatisfiable: tuple[str, ...] = ()
+    message = ""
+    try:
+        # owlready2 and HermiT report progress on stdout/stderr; keep it out of the command's output.
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            ontology = world.get_ontology("https://w3id.org/icgp/ontology#")
+            ontology.load(fileobj=io.BytesIO(ntriples), format="ntriples")
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                consistent = False
+                message = "HermiT found the ontology inconsistent: no interpretation satisfies all axioms"
+            else:
+                unsatisfiable = tuple(
+                    sorted(
+                        str(cls.iri)
+                        for cls in world.inconsistent_classes()
+                        if cls is not None and getattr(cls, "iri", None) and cls is not owlready2.Nothing
+                    )
+                )
+    except owlready2.OwlReadyJavaError as exc:
+        raise InputError(f"HermiT could not process the ontology: {_java_reason(str(exc))}") from exc
+    finally:
+        world.close()
+    return ReasonerResult(
+        consistent=consistent,
+        unsatisfiable=unsatisfiable,
+        seconds=time.perf_counter() - started,
+        adjustments=adjustments,
+        message=message,
+    )
+
+
+def _as_graph(source: Graph | ox.Store | Sequence[Path]) -> Graph:
+    if isinstance(source, Graph):
+        return source
+    if isinstance(source, ox.Store):
+        return graph_from_store(source)
+
+    return graph_from_store(load_store(list(source)))
+
+
+def _java_reason(text: str) -> str:
+    """The most telling line of a Java stack trace (the first exception message)."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if "Exception" in stripped or "Error" in stripped:
+            return stripped
+    return text.strip().splitlines()[0] if text.strip() else "no message"
+
+
+__all__ = [
+    "OWL2_DATATYPES",
+    "REASONER",
+    "ReasonerResult",
+    "ReasonerUnavailableError",
+    "graph_from_store",
+    "java_executable",
+    "prepare_graph",
+    "reason",
+]

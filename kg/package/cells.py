@@ -1,0 +1,379 @@
+"""Parse and check single cells of study-package tables: types, patterns, ranges and concepts.
+
+Each column of a Table Schema gets a converter that turns a cell into its value (int, float, date,
+concept IRI, list...) or raises :class:`CellError` with what the report needs: the rule, the reason,
+what was expected and, where one exists, the closest valid value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.ontology.concepts import ConceptIndex
+from kg.package.schemas import FieldSpec
+from kg.problems import Severity
+
+# What a concept of each scheme is called in messages.
+SCHEME_NOUNS: dict[str, str] = {
+    "actor": "actor type",
+    "size": "enterprise size class",
+    "i40t": "Industry 4.0 technology",
+    "cb": "capacity-building activity type",
+    "factor": "code of the ICGP coding frame",
+    "lifecycle": "cluster life-cycle stage",
+    "excellence-label": "cluster excellence label",
+    "role": "membership role",
+    "interaction": "interaction type",
+    "linkage": "linkage kind",
+    "adoption-status": "adoption status",
+    "participation-role": "participation role",
+    "source-kind": "source kind",
+    "polarity": "polarity",
+    "nuts": "NUTS 2024 region",
+}
+
+# Suggestions cost a fuzzy search; past this many distinct wrong values in one column, none are offered.
+SUGGESTION_BUDGET = 500
+# Reference tables larger than this are searched for suggestions by single-edit neighbours only.
+_FUZZY_LIMIT = 2000
+
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$")
+_SLASHED = re.compile(r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})$")
+_URL = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$")
+_SCALE = re.compile(r"^(-?[0-9]+)-(-?[0-9]+)$")
+_WIKIDATA_URL = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q[0-9]+)$")
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+
+class CellError(Exception):
+    """A cell that does not fit its column; carries what the report needs."""
+
+    def __init__(
+        self,
+        rule: str,
+        reason: str,
+        expected: str,
+        suggestion: str | None = None,
+        value: str | None = None,
+        severity: Severity = Severity.VIOLATION,
+    ) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
+        self.expected = expected
+        self.suggestion = suggestion
+        self.value = value
+        self.severity = severity
+
+
+def quoted(values: Sequence[str]) -> str:
+    """Values in single quotes, joined by 'or' (for messages)."""
+    return " or ".join(f"'{value}'" for value in values)
+
+
+class Nearest:
+    """Closest existing ids for a wrong reference: same text in another case, else close spellings.
+
+    Small id sets are searched with difflib. Large ones (tens of thousands of organisations) would make
+    that slow, so they are indexed once by single-character deletions, which finds every id one edit
+    away (a typo, a missing or extra character, two swapped characters) with dictionary lookups.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._keys = sorted(keys)
+        self._folded: dict[str, str] | None = None
+        self._deletions: dict[str, list[str]] | None = None
+
+    def suggest(self, value: str, n: int = 3) -> list[str]:
+        if self._folded is None:
+            self._folded = {}
+            for key in self._keys:
+                self._folded.setdefault(key.casefold(), key)
+        same = self._folded.get(value.casefold())
+        if same is not None:
+            return [same]
+        if len(self._keys) <= _FUZZY_LIMIT:
+            return difflib.get_close_matches(value, self._keys, n=n, cutoff=0.6)
+        if self._deletions is None:
+            self._deletions = {}
+            for key in self._keys:
+                for variant in _deletions(key.casefold()):
+                    self._deletions.setdefault(variant, []).append(key)
+        found: set[str] = set()
+        for variant in _deletions(value.casefold()):
+            found.update(self._deletions.get(variant, ()))
+        ranked = sorted(found, key=lambda key: (-difflib.SequenceMatcher(None, value, key).ratio(), key))
+        return ranked[:n]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# --- cell converters -------------------------------------------------------------------------------
+
+Converter = Callable[[str], object]
+
+
+@dataclass
+class Column:
+    """A schema column bound to its position in the file and to a converter for its cells."""
+
+    spec: FieldSpec
+    index: int | None
+    convert: Converter
+    default: object = None
+
+
+def _integer(spec: FieldSpec) -> Converter:
+    low, high = spec.minimum, spec.maximum
+
+    def convert(cell: str) -> object:
+        if not _INTEGER.match(cell):
+            raise CellError("table.type", "is not a whole number", "a whole number such as 42")
+        number = int(cell)
+        _check_range(number, low, high)
+        return number
+
+    return convert
+
+
+def _number(spec: FieldSpec) -> Converter:
+    low, high = spec.minimum, spec.maximum
+
+    def convert(cell: str) -> object:
+        if not _NUMBER.match(cell):
+            hint = f"; use '.' as the decimal mark: {cell.replace(',', '.')}" if "," in cell else ""
+            raise CellError("table.type", "is not a number" + hint, "a number such as 4.2")
+        number = float(cell)
+        _check_range(number, low, high)
+        return number
+
+    return convert
+
+
+def _check_range(number: float, low: float | None, high: float | None) -> None:
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            expected = f"a value from {low:g} to {high:g}"
+        elif low is not None:
+            expected = f"a value of at least {low:g}"
+        else:
+            expected = f"a value of at most {high:g}"
+        raise CellError("table.range", f"is out of range; expected {expected}", expected)
+
+
+def _year(spec: FieldSpec) -> Converter:
+    def convert(cell: str) -> object:
+        if not _YEAR.match(cell):
+            raise CellError("table.type", "is not a year; write four digits such as 2021", "a year as YYYY")
+        return int(cell)
+
+    return convert
+
+
+def _parse_date(cell: str) -> dt.date:
+    """A date written as YYYY-MM-DD; the error carries a rewritten date where one is clear."""
+    match = _DATE.match(cell)
+    if match is None:
+        suggestion = None
+        day_first = _DAY_FIRST.match(cell)
+        slashed = _SLASHED.match(cell)
+        try:
+            if day_first is not None:
+                day, month, year = (int(part) for part in day_first.groups())
+                suggestion = dt.date(year, month, day).isoformat()
+            elif slashed is not None:
+                year, month, day = (int(part) for part in slashed.groups())
+                suggestion = dt.date(year, month, day).isoformat()
+        except ValueError:
+            suggestion = None
+        reason = "is not a date as YYYY-MM-DD" + (f"; did you mean {suggestion}?" if suggestion else "")
+        raise CellError("table.date", reason, "a date as YYYY-MM-DD", suggestion)
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError("table.date", "is not a real calendar date", "a real date as YYYY-MM-DD") from None
+
+
+def _date(spec: FieldSpec) -> Converter:
+    return _parse_date
+
+
+def _boolean(spec: FieldSpec) -> Converter:
+    def convert(cell: str) -> object:
+        folded = cell.casefold()
+        if folded in _TRUE:
+            return True
+        if folded in _FALSE:
+            return False
+        raise CellError("table.type", "is not true or false", "true or false")
+
+    return convert
+
+
+def _string(spec: FieldSpec) -> Converter:
+    checks: list[Callable[[str], None]] = []
+    if spec.format == "uri":
+
+        def url(cell: str) -> None:
+            if not _URL.match(cell):
+                fix = f"https://{cell}" if "://" not in cell and "." in cell and " " not in cell else None
+                raise CellError(
+                    "table.type",
+                    "is not a web address starting with http:// or https://"
+                    + (f"; did you mean '{fix}'?" if fix else ""),
+                    "a URL starting with http:// or https://",
+                    fix,
+                )
+
+        checks.append(url)
+    if spec.pattern is not None:
+        pattern = re.compile(spec.pattern)
+        expected = spec.expected or f"text matching {spec.pattern}"
+        column = spec.name
+
+        def matches(cell: str) -> None:
+            if not pattern.match(cell):
+                raise CellError(
+                    "table.type", f"is not {expected}", expected, _pattern_fix(column, cell, pattern)
+                )
+
+        checks.append(matches)
+    if spec.enum is not None:
+        allowed = frozenset(spec.enum)
+        expected_enum = "one of " + ", ".join(spec.enum)
+
+        def member(cell: str) -> None:
+            if cell not in allowed:
+                raise CellError("table.type", f"is not {expected_enum}", expected_enum)
+
+        checks.append(member)
+    scale = spec.format == "scale"
+    if not checks and not scale:
+        return str
+    memo: dict[str, object] = {}
+
+    def convert(cell: str) -> object:
+        known = memo.get(cell)
+        if known is not None:
+            return known
+        for check in checks:
+            check(cell)
+        value: object = cell
+        if scale:
+            match = _SCALE.match(cell)
+            if match is None:
+                raise CellError("table.type", "is not a scale as MIN-MAX", "a scale as MIN-MAX, e.g. 1-5")
+            low, high = int(match.group(1)), int(match.group(2))
+            if low >= high:
+                raise CellError(
+                    "table.range", "has its minimum not below its maximum", "a scale as MIN-MAX, MIN < MAX"
+                )
+            value = (low, high)
+        if len(memo) < 10_000:
+            memo[cell] = value
+        return value
+
+    return convert
+
+
+def _pattern_fix(column: str, cell: str, pattern: re.Pattern[str]) -> str | None:
+    """A corrected cell for the common slips (spaces in ids, a Wikidata URL, lower-case NACE letters)."""
+    candidates = [
+        cell.replace(" ", "-"),
+        cell.upper(),
+        cell.replace(",", "."),
+    ]
+    wikidata = _WIKIDATA_URL.match(cell)
+    if wikidata is not None:
+        candidates.insert(0, wikidata.group(1))
+    for candidate in candidates:
+        if candidate != cell and pattern.match(candidate):
+            return candidate
+    return None
+
+
+_TYPES: dict[str, Callable[[FieldSpec], Converter]] = {
+    "string": _string,
+    "integer": _integer,
+    "number": _number,
+    "year": _year,
+    "date": _date,
+    "boolean": _boolean,
+}
+
+
+def _concept(spec: FieldSpec, concepts: ConceptIndex, base: Converter) -> Converter:
+    scheme = spec.scheme
+    assert scheme is not None
+    noun = SCHEME_NOUNS.get(scheme, f"concept of the '{scheme}' vocabulary")
+    article = "an" if noun[0].lower() in "aeiou" else "a"
+    expected = (
+        "a NUTS 2024 code, e.g. DE12"
+        if scheme == "nuts"
+        else f"{article} {noun}: its slug, notation or English label"
+    )
+    memo: dict[str, str] = {}
+    failures: dict[str, tuple[str, str, str, str | None]] = {}
+    budget = [SUGGESTION_BUDGET]
+
+    def suggest(cell: str) -> str | None:
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
+        found = [concepts.display(iri) for iri in concepts.suggest(scheme, cell)]
+        return " or ".join(found) if found else None
+
+    def fail(cell: str) -> tuple[str, str, str, str | None]:
+        if scheme == "nuts":
+            try:
+                base(cell)
+            except CellError as bad:
+                # Most often a region's name instead of its code: point at the code.
+                hint = suggest(cell)
+                return bad.rule, bad.reason + (f"; did you mean {hint}?" if hint else ""), bad.expected, hint
+        parts = [part.strip() for part in cell.split(";")]
+        if len(parts) > 1 and all(concepts.resolve(scheme, part) for part in parts):
+            return "table.list", f"is a list, but this column takes one {noun}", f"one {noun}", None
+        hint = suggest(cell)
+        reason = f"is not a known {noun}" + (f"; did you mean {hint}?" if hint else "")
+        return "table.concept", reason, expected, hint
+
+    def convert(cell: str) -> object:
+        known = memo.get(cell)
+        if known is not None:
+            return known
+        failed = failures.get(cell)
+        if failed is None:
+            iri = concepts.resolve(scheme, cell)
+            # NUTS cells take codes only: region names are ambiguous across levels.
+            if iri is not None and (scheme != "nuts" or concepts.slug(iri).casefold() == cell.casefold()):
+                if len(memo) < 100_000:
+                    memo[cell] = iri
+                return iri
+            failed = fail(cell)
+            if len(failures) < 10_000:
+                failures[cell] = failed
+        rule, reason, wanted, hint = failed
+        raise CellError(rule, reason, wanted, hint)
+
+    return convert
+
+
+def converter(spec: FieldSpec, concepts: ConceptIndex) -> Converter:
+    """The function that parses and checks one column's cells (raising CellError on a bad cell)."""
+    base = _TYPES[spec.type](spec)
+    if spec.scheme is not None:
+        return _concept(spec, concepts, base)
+    return base

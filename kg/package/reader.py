@@ -1,0 +1,310 @@
+"""Open a study package (a folder or a .zip of one): read its descriptor, tables and imported RDF.
+
+Opening reads the descriptor and every table into memory, decodes them as UTF-8 (a byte-order mark is
+tolerated) and records each file's SHA-256. Input that cannot be read at all raises
+:class:`kg.errors.InputError`; everything else about the descriptor and the files is reported as
+:class:`kg.problems.Problem` records so that a contributor sees every problem in one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from kg.errors import InputError
+from kg.package.descriptor import (
+    DESCRIPTOR,
+    Contributor,
+    Descriptor,
+    License,
+    check_descriptor,
+    check_region,
+    slugify,
+)
+from kg.package.safe_input import read_zip
+from kg.problems import Problem, Severity
+
+# Archives are read into memory; refuse ones that would not fit comfortably.
+MAX_ARCHIVE_BYTES = 1 << 30
+
+# Files that archiving tools add and that are never part of a package.
+_IGNORED_PARTS = ("__MACOSX", ".DS_Store")
+
+
+@dataclass(frozen=True)
+class StudyPackage:
+    """A study package read into memory.
+
+    ``texts`` maps each table to its decoded CSV text, ``table_files`` each table to its path inside the
+    package, ``checksums`` every file read (descriptor and tables) to its SHA-256 in hex, and ``files``
+    lists every file the package contains. ``problems`` are the package-level problems found so far.
+    """
+
+    location: Path
+    is_zip: bool
+    descriptor: Descriptor
+    texts: dict[str, str]
+    table_files: dict[str, str]
+    checksums: dict[str, str]
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    imports: dict[str, bytes] = field(default_factory=dict)
+    """RDF files under ``imports/`` (written by the importers), by path inside the package."""
+
+
+class PackageEncodingError(InputError):
+    """Files of the package are not UTF-8 text; ``problems`` holds one ``table.encoding`` problem each."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+class _Source:
+    """Read access to the files of a package, whatever its container."""
+
+    def __init__(self, files: dict[str, Any], reader: Any) -> None:
+        self.files = files
+        self._reader = reader
+
+    def read(self, name: str) -> bytes:
+        data: bytes = self._reader(name)
+        return data
+
+
+def _folder_source(folder: Path) -> _Source:
+    names: dict[str, Any] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(part in _IGNORED_PARTS for part in relative.parts):
+            names[relative.as_posix()] = path
+
+    def read(name: str) -> bytes:
+        try:
+            return (folder / name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{folder / name} could not be read: {exc.strerror or exc}") from exc
+
+    return _Source(names, read)
+
+
+def _zip_source(archive: Path) -> _Source:
+    fix = "re-create the .zip from the package folder"
+    files = read_zip(archive, "study package", fix=fix, max_bytes=MAX_ARCHIVE_BYTES)
+    members = {
+        name: data
+        for name, data in files.items()
+        if not any(part in _IGNORED_PARTS for part in PurePosixPath(name).parts)
+    }
+    prefix = ""
+    if DESCRIPTOR not in members:
+        tops = {PurePosixPath(name).parts[0] for name in members}
+        if len(tops) == 1 and f"{next(iter(tops))}/{DESCRIPTOR}" in members:
+            prefix = next(iter(tops)) + "/"
+        else:
+            raise InputError(
+                f"{archive}: no {DESCRIPTOR} at the top of the archive or inside its single top folder; "
+                f"zip the package folder that holds {DESCRIPTOR}"
+            )
+    contents = {name[len(prefix) :]: data for name, data in members.items() if name.startswith(prefix)}
+    return _Source(dict.fromkeys(contents), contents.__getitem__)
+
+
+def _open_source(path: Path) -> tuple[Path, bool, _Source]:
+    if not path.exists():
+        raise InputError(f"{path} does not exist; give the folder (or .zip) of a study package")
+    if path.is_file() and path.name == DESCRIPTOR:
+        path = path.parent
+    if path.is_dir():
+        source = _folder_source(path)
+        if DESCRIPTOR not in source.files:
+            raise InputError(
+                f"{path} has no {DESCRIPTOR}; every study package needs one "
+                "('icgp init DIR' writes a template)"
+            )
+        return path, False, source
+    if path.is_file() and zipfile.is_zipfile(path):
+        return path, True, _zip_source(path)
+    raise InputError(
+        f"{path} is neither a folder nor a .zip archive; give the folder (or .zip) of a study package"
+    )
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """Decode UTF-8 (BOM tolerated); on failure a ``table.encoding`` problem that points at the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(
+            Severity.VIOLATION,
+            "table.encoding",
+            f"{name} is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8')",
+            name,
+            row=1,
+            value="UTF-16",
+            expected="UTF-8",
+            suggestion="save the file as UTF-8",
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = _line_of(data, nul)
+        return None, Problem(
+            Severity.VIOLATION,
+            "table.encoding",
+            f"{name} contains NUL bytes (first on line {line}), so it is not plain UTF-8 text; it may be "
+            "UTF-16 without a byte-order mark: save it as UTF-8 (in Excel: 'CSV UTF-8')",
+            name,
+            row=line,
+            value="0x00",
+            expected="UTF-8",
+            suggestion="save the file as UTF-8",
+        )
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1]
+        line = _line_of(data, exc.start)
+        return None, Problem(
+            Severity.VIOLATION,
+            "table.encoding",
+            f"{name} is not UTF-8 text: line {line} has the byte 0x{bad.hex()}, which UTF-8 does not allow "
+            "there; save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+            name,
+            row=line,
+            value=f"0x{bad.hex()}",
+            expected="UTF-8",
+            suggestion="save the file as UTF-8",
+        )
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of some bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _yaml_lines(text: str) -> dict[str, int]:
+    """Line numbers (1-based) of the descriptor's top-level keys, and of ``key.sub`` for nested keys."""
+    lines: dict[str, int] = {}
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines[key.value] = key.start_mark.line + 1
+                if isinstance(value, yaml.MappingNode):
+                    for sub_key, _ in value.value:
+                        if isinstance(sub_key, yaml.ScalarNode):
+                            lines[f"{key.value}.{sub_key.value}"] = sub_key.start_mark.line + 1
+                elif isinstance(value, yaml.SequenceNode):
+                    for number, item in enumerate(value.value):
+                        lines[f"{key.value}.{number}"] = item.start_mark.line + 1
+    return lines
+
+
+def _parse_yaml(text: str, where: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise InputError(
+            f"{where} is not valid YAML{place}: {exc.problem}; check the indentation and quoting there"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where} is not valid YAML: {exc}") from exc
+    if data is None:
+        raise InputError(f"{where} is empty; it needs at least name, title and licenses")
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{where} must be a mapping of fields (name: ..., title: ...), not a {type(data).__name__}"
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def open_package(path: Path) -> StudyPackage:
+    """Read a study package from a folder, a .zip of one, or the path of its ``datapackage.yaml``.
+
+    Raises InputError if the path is missing, is neither a folder nor a .zip, has no descriptor, if the
+    descriptor is not YAML, or if a file is not UTF-8 (then a :class:`PackageEncodingError` listing
+    every such file).
+    """
+    location, is_zip, source = _open_source(path)
+    descriptor_bytes = source.read(DESCRIPTOR)
+    checksums = {DESCRIPTOR: sha256(descriptor_bytes)}
+    descriptor_text, problem = _decode(DESCRIPTOR, descriptor_bytes)
+    if descriptor_text is None:
+        assert problem is not None
+        raise PackageEncodingError(problem.message, [problem])
+    raw = _parse_yaml(descriptor_text, DESCRIPTOR)
+    descriptor, table_files, descriptor_problems = check_descriptor(
+        raw, _yaml_lines(descriptor_text), tuple(source.files)
+    )
+
+    texts: dict[str, str] = {}
+    encoding_problems: list[Problem] = []
+    for table, name in table_files.items():
+        data = source.read(name)
+        checksums[name] = sha256(data)
+        text, problem = _decode(name, data)
+        if text is None:
+            assert problem is not None
+            encoding_problems.append(problem)
+        else:
+            texts[table] = text
+    if encoding_problems:
+        first = encoding_problems[0].message
+        more = len(encoding_problems) - 1
+        message = first if more == 0 else f"{first} (and {more} more file{'s' if more > 1 else ''} not UTF-8)"
+        raise PackageEncodingError(message, encoding_problems)
+    return StudyPackage(
+        location=location,
+        is_zip=is_zip,
+        descriptor=descriptor,
+        texts=texts,
+        table_files=table_files,
+        checksums=checksums,
+        files=tuple(sorted(source.files)),
+        problems=tuple(descriptor_problems),
+        imports=_read_imports(source, checksums),
+    )
+
+
+IMPORTS_FOLDER = "imports/"
+IMPORT_SUFFIXES = (".ttl", ".nt")
+
+
+def _read_imports(source: _Source, checksums: dict[str, str]) -> dict[str, bytes]:
+    """The RDF files that importers wrote into the package's ``imports/`` folder, with checksums."""
+    imports: dict[str, bytes] = {}
+    for name in sorted(source.files):
+        if name.startswith(IMPORTS_FOLDER) and name.lower().endswith(IMPORT_SUFFIXES):
+            imports[name] = data = source.read(name)
+            checksums[name] = sha256(data)
+    return imports
+
+
+__all__ = [
+    "DESCRIPTOR",
+    "IMPORTS_FOLDER",
+    "Contributor",
+    "Descriptor",
+    "License",
+    "PackageEncodingError",
+    "StudyPackage",
+    "check_region",
+    "open_package",
+    "sha256",
+    "slugify",
+]

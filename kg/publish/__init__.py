@@ -1,0 +1,9 @@
+"""The publish stage: what leaves ICGP for other people and tools.
+
+- ``release.make_release``: a versioned bundle with docs, descriptions, provenance and checksums.
+- ``diff.diff_paths``: entity-level changes between two versions.
+- ``privacy.guard``: refuses personal data in what would be public.
+- ``graph_store.publish``: an upload through the SPARQL 1.1 Graph Store Protocol.
+- ``serve.Server``: a read-only SPARQL endpoint on loopback.
+- ``describe`` and ``docs_html``: VoID, DCAT and service descriptions; HTML pages of the ontology.
+"""

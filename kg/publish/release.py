@@ -1,0 +1,576 @@
+"""``icgp release``: a versioned, documented, licensed bundle of the ontology, vocabularies and data.
+
+Layout of a release folder::
+
+    README.md             what is where (no dates)
+    CHANGELOG.md          this version's entry, made by ``icgp diff`` against --previous (or a summary)
+    changes.ttl           the same change set as RDF (only with --previous)
+    index.html            landing page with links to everything
+    catalog.ttl           DCAT: catalog, datasets, distributions (size, SHA-256, media type, licence)
+    void.ttl              VoID: statistics, class and property partitions, dumps, endpoint
+    service.ttl           SPARQL 1.1 service description of the endpoint
+    provenance.ttl        PROV record of this release and of the study builds: THE ONLY FILE WITH TIMES
+    SHA256SUMS            ``sha256sum -c`` list of every file except itself and provenance.ttl
+    .htaccess             content negotiation for the w3id.org/icgp/ redirect
+    ontology/icgp.{ttl,owl,jsonld,nt,html}, ontology/alignments.{...}, ontology/context.jsonld
+    vocab/{scheme}.{ttl,rdf,jsonld,nt,html}
+    data/{name}.{ttl,nq,jsonld}   one set per data graph (quotes and answers only where public)
+
+Determinism: every RDF file is written by ``kg.build.serialize`` (canonical blank nodes, sorted
+statements), the HTML by ``kg.publish.docs_html`` (sorted), and the metadata carry no dates. The build
+times that a study graph carries (``prov:startedAtTime``/``prov:endedAtTime`` of its build activity) are
+moved out of the data files into ``provenance.ttl``, together with the release time. So two releases of
+the same input differ in ``provenance.ttl`` alone; ``SHA256SUMS`` leaves that file out and
+``provenance.ttl`` records the SHA-256 of ``SHA256SUMS``, which ties the dated record to the exact
+content it describes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+from kg import __version__
+from kg.build.builder import build_timestamp
+from kg.build.serialize import node_value, serialize_quads
+from kg.build.sources import open_source, select_quads
+from kg.build.store import ONTOLOGY_GRAPH
+from kg.errors import InputError
+from kg.ontology import resources
+from kg.ontology.namespaces import BIBO, DCAT, DCTERMS, FOAF, ICGP, PROV, RDF, RDFS, SCHEMA, VOCAB_BASE, XSD
+from kg.publish.describe import (
+    Distribution,
+    Part,
+    ReleaseInfo,
+    catalog_quads,
+    service_quads,
+    statistics,
+    void_quads,
+)
+from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
+from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
+from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, recorded_policy, strip_private
+
+RELEASE_BASE = "https://w3id.org/icgp/releases/"
+DEFAULT_FILES_URL = "https://example.org/icgp/releases/"
+DEFAULT_ENDPOINT = "http://127.0.0.1:7878/sparql"
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+PROVENANCE_FILE = "provenance.ttl"
+CHECKSUMS_FILE = "SHA256SUMS"
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+LOGO_FILE = "ontology/logo.svg"
+LOGO_IRI = "https://w3id.org/icgp/logo.svg"
+_TYPE = str(RDF.type)
+_VOLATILE = {str(PROV.startedAtTime), str(PROV.endedAtTime), str(PROV.generatedAtTime)}
+_ONTOLOGY_FORMATS = (("ttl", "ttl"), ("owl", "xml"), ("jsonld", "jsonld"), ("nt", "nt"))
+_VOCAB_FORMATS = (("ttl", "ttl"), ("rdf", "xml"), ("jsonld", "jsonld"), ("nt", "nt"))
+_DATA_FORMATS = (("ttl", "ttl"), ("nq", "nq"), ("jsonld", "jsonld"))
+_XSD_DATETIME = NamedNode(str(XSD.dateTime))
+_XSD_DATE = NamedNode(str(XSD.date))
+_OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+
+
+@dataclass
+class ReleaseReport:
+    """What a release wrote and what it left out."""
+
+    folder: Path
+    files: list[str] = field(default_factory=list)
+    stripped_quotes: int = 0
+    stripped_responses: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _volatile(quad: Quad) -> bool:
+    """Build times: the only statements of a study graph that change between two builds."""
+    return quad.predicate.value in _VOLATILE and isinstance(quad.object, Literal)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graph"
+
+
+def _data_name(graph: str) -> str:
+    """File name of a data graph: the study id for ``{base}{study}/graph``, else a slug of the IRI."""
+    if graph.endswith("/graph"):
+        return _slug(graph[: -len("/graph")].rstrip("/").rsplit("/", 1)[-1])
+    return _slug(graph.split("://", 1)[-1])
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Bundle:
+    """Files of the release being written into a temporary folder, with their sizes and checksums."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, bytes] = {}
+        self.dists: dict[str, Distribution] = {}
+
+    def write(self, path: str, data: bytes) -> Distribution:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files[path] = data
+        fmt = path.rsplit(".", 1)[-1]
+        fmt = {"owl": "xml", "rdf": "xml"}.get(fmt, fmt)
+        self.dists[path] = Distribution(path, fmt, len(data), _sha256(data))
+        return self.dists[path]
+
+    def text(self, path: str, text: str) -> Distribution:
+        return self.write(path, text.encode("utf-8"))
+
+
+def _turtle_quads(path: Path) -> list[Quad]:
+    return [Quad(t.subject, t.predicate, t.object) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+
+
+def _literal(quads: Sequence[Quad], subject: str, predicate: str) -> str | None:
+    values = sorted(
+        q.object.value
+        for q in quads
+        if node_value(q.subject) == subject
+        and q.predicate.value == predicate
+        and isinstance(q.object, Literal)
+    )
+    return values[0] if values else None
+
+
+def make_release(
+    source: Path | None,
+    out: Path,
+    version: str,
+    *,
+    previous: Path | None = None,
+    files_url: str = DEFAULT_FILES_URL,
+    endpoint: str = DEFAULT_ENDPOINT,
+    force: bool = False,
+    doi: str | None = None,
+) -> ReleaseReport:
+    """Write the release bundle of ``source`` (study package or store folder) into ``out``.
+
+    The released ontology's header also names the release catalog, the logo in the bundle and, when
+    given, the DOI minted for this release (a bare ``10.xxxx/...`` name).
+
+    Raises ``InputError`` for bad arguments and ``kg.publish.privacy.PrivacyError`` when a public graph would
+    carry personal data; in both cases nothing is written."""
+    if not _VERSION.match(version):
+        raise InputError(f"version {version!r} is not of the form X.Y.Z (for example 1.0.0)")
+    if doi is not None and not _DOI.match(doi):
+        raise InputError(
+            f"DOI {doi!r} is not a DOI name such as 10.5281/zenodo.1234567 (leave out https://doi.org/)"
+        )
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise InputError(f"{out} exists and is not empty; choose a new folder or pass --force to replace it")
+    if not files_url.endswith("/"):
+        files_url += "/"
+    opened = open_source(source)
+    report = ReleaseReport(out)
+    # A package's descriptor says what may be published; a store has the flags the build recorded.
+    given: Policy | None = None
+    if opened.built is not None:
+        descriptor = opened.built.checked.descriptor
+        given = Policy(descriptor.public_quotes, descriptor.public_responses)
+    policies: list[Policy] = []
+
+    # Data graphs: everything in the store except the ontology and vocabulary graphs.
+    ontology_graphs = {ONTOLOGY_GRAPH.value} | {VOCAB_BASE + p.stem for p in resources.vocabulary_files()}
+    data: dict[str, list[Quad]] = {}
+    moved: list[Quad] = []
+    classes = person_classes(opened.store)
+    refused: list[PrivacyError] = []
+    for graph in opened.graphs():
+        if graph in ontology_graphs:
+            continue
+        quads = select_quads(opened.store, [graph])
+        moved += [q for q in quads if _volatile(q)]
+        policy = given or recorded_policy(quads)
+        if policy is None:
+            policy = Policy()
+            report.notes.append(
+                f"graph <{graph}> records no privacy flags: its quotes and survey answers are left out"
+            )
+        policies.append(policy)
+        stripped = strip_private([q for q in quads if not _volatile(q)], policy)
+        report.stripped_quotes += stripped.quotes
+        report.stripped_responses += stripped.responses
+        try:
+            guard(stripped.quads, classes)
+        except PrivacyError as exc:  # collect the findings of every graph before refusing
+            refused.append(exc)
+            continue
+        data[graph] = stripped.quads
+    if refused:
+        raise PrivacyError([finding for error in refused for finding in error.findings])
+    policy = Policy(
+        all(p.public_quotes for p in policies) if policies else False,
+        all(p.public_responses for p in policies) if policies else False,
+    )
+
+    release_iri = f"{RELEASE_BASE}{version}"
+    files_root, files_url = files_url, f"{files_url}{version}/"
+    out_parent = out.resolve().parent
+    out_parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out_parent))
+    try:
+        bundle = _Bundle(staging)
+        parts, released = _write_rdf(bundle, data, doi)
+        info = ReleaseInfo(
+            iri=release_iri,
+            version=version,
+            title=f"ICGP release {version}",
+            description=(
+                "The ICGP ontology, its SKOS vocabularies and the knowledge graph of "
+                + (", ".join(_data_name(g) for g in data) or "no study")
+                + ", with documentation, VoID/DCAT descriptions and checksums."
+            ),
+            files_url=files_url,
+            endpoint=endpoint,
+            licence=DEFAULT_LICENCE,
+            publisher="https://w3id.org/icgp/team",
+        )
+        _write_changelog(bundle, version, previous, released)
+        bundle.text(".htaccess", htaccess(files_root, version))
+        bundle.text("README.md", _readme(version, parts, report, policy, files_url))
+        bundle.text("index.html", _index_html(info, parts))
+        extra = [
+            bundle.dists[path]
+            for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html")
+            if path in bundle.dists
+        ]
+        graphs = [(p.graph, p.iri) for p in parts if p.graph]
+        bundle.write("service.ttl", serialize_quads(service_quads(endpoint, graphs, release_iri), "ttl"))
+        bundle.write("void.ttl", serialize_quads(void_quads(info, parts), "ttl"))
+        bundle.write("catalog.ttl", serialize_quads(catalog_quads(info, parts, extra), "ttl"))
+        sums = "".join(f"{_sha256(bundle.files[p])}  {p}\n" for p in sorted(bundle.files))
+        bundle.text(CHECKSUMS_FILE, sums)
+        bundle.write(PROVENANCE_FILE, serialize_quads(_provenance(info, parts, moved, sums), "ttl"))
+        report.files = sorted(bundle.files)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read by others
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if files_url.startswith(DEFAULT_FILES_URL):
+        report.notes.append(
+            f"download links and .htaccess point to the placeholder {DEFAULT_FILES_URL}; "
+            "pass --files-url with the address where the bundle will be hosted"
+        )
+    return report
+
+
+def _release_header(ontology: str, doi: str | None) -> list[Quad]:
+    """Header statements only a release can make: the catalog of releases, the logo and the DOI.
+
+    The catalog and logo IRIs stay the same from release to release (the .htaccess sends the logo to
+    the current bundle), so that they never show up in a changelog."""
+    quads = [
+        Quad(NamedNode(ontology), NamedNode(str(SCHEMA.includedInDataCatalog)), NamedNode(RELEASE_BASE)),
+        Quad(NamedNode(ontology), NamedNode(str(FOAF.logo)), NamedNode(LOGO_IRI)),
+    ]
+    if doi is not None:
+        quads.append(Quad(NamedNode(ontology), NamedNode(str(BIBO.doi)), Literal(doi)))
+    return quads
+
+
+def _write_rdf(
+    bundle: _Bundle, data: dict[str, list[Quad]], doi: str | None
+) -> tuple[list[Part], list[Quad]]:
+    """Ontology, vocabularies and data in every format, with their documentation; the parts described."""
+    parts: list[Part] = []
+    released: list[Quad] = []
+    sources = [resources.ontology_file(), resources.alignments_file(), *resources.vocabulary_files()]
+    labels = labels_from(sources)
+    for path, key in ((resources.ontology_file(), "icgp"), (resources.alignments_file(), "alignments")):
+        quads = _turtle_quads(path)
+        subject = next(node_value(q.subject) for q in quads if q.object == NamedNode(str(_OWL_ONTOLOGY)))
+        if key == "icgp":
+            quads += _release_header(subject, doi)
+        released += [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in quads]
+        downloads = {name.upper(): f"{key}.{suffix}" for suffix, name in _ONTOLOGY_FORMATS}
+        dists = [
+            bundle.write(f"ontology/{key}.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+            for suffix, fmt in _ONTOLOGY_FORMATS
+        ]
+        dists.append(bundle.text(f"ontology/{key}.html", ontology_html(path, downloads, labels)))
+        parts.append(
+            _part(
+                key if key != "icgp" else "ontology",
+                subject,
+                "ontology",
+                quads,
+                dists,
+                graph=ONTOLOGY_GRAPH.value if key == "icgp" else None,
+            )
+        )
+    context = resources.resource_dir("ontology") / "context.jsonld"
+    parts[0].distributions.append(bundle.write("ontology/context.jsonld", context.read_bytes()))
+    logo = resources.resource_dir("ontology") / "logo.svg"
+    parts[0].distributions.append(bundle.write(LOGO_FILE, logo.read_bytes()))
+    for path in resources.vocabulary_files():
+        scheme = path.stem
+        quads = _turtle_quads(path)
+        graph = VOCAB_BASE + scheme
+        released += [Quad(q.subject, q.predicate, q.object, NamedNode(graph)) for q in quads]
+        downloads = {name.upper(): f"{scheme}.{suffix}" for suffix, name in _VOCAB_FORMATS}
+        dists = [
+            bundle.write(f"vocab/{scheme}.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+            for suffix, fmt in _VOCAB_FORMATS
+        ]
+        dists.append(bundle.text(f"vocab/{scheme}.html", vocabulary_html(path, downloads, labels)))
+        parts.append(_part(f"vocab-{scheme}", graph, "vocabulary", quads, dists, graph=graph))
+    for graph, quads in data.items():
+        name = _data_name(graph)
+        released += quads
+        dists = [
+            bundle.write(f"data/{name}.{suffix}", serialize_quads(quads, fmt))
+            for suffix, fmt in _DATA_FORMATS
+        ]
+        datasets = sorted(
+            {
+                node_value(q.subject)
+                for q in quads
+                if q.predicate.value == _TYPE and q.object == NamedNode(str(DCAT.Dataset))
+            }
+        )
+        iri = datasets[0] if len(datasets) == 1 else graph
+        title = _literal(quads, iri, str(DCTERMS.title)) or f"Data graph {graph}"
+        description = (
+            _literal(quads, iri, str(DCTERMS.description)) or f"The statements of the graph <{graph}>."
+        )
+        part = _part(
+            f"data-{name}", iri, "data", quads, dists, graph=graph, title=title, description=description
+        )
+        part.uri_space = graph[: -len("graph")] if graph.endswith("/graph") else None
+        licences = sorted(
+            q.object.value
+            for q in quads
+            if node_value(q.subject) == iri
+            and q.predicate.value == str(DCTERMS.license)
+            and isinstance(q.object, NamedNode)
+        )
+        part.licence = licences[0] if licences else DEFAULT_LICENCE
+        parts.append(part)
+    return parts, released
+
+
+def _part(
+    key: str,
+    iri: str,
+    kind: str,
+    quads: list[Quad],
+    dists: list[Distribution],
+    *,
+    graph: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+) -> Part:
+    return Part(
+        key=key,
+        iri=iri,
+        title=title or _literal(quads, iri, str(DCTERMS.title)) or iri,
+        description=description or _literal(quads, iri, str(DCTERMS.description)) or "",
+        kind=kind,
+        stats=statistics(quads),
+        graph=graph,
+        distributions=dists,
+        licence=DEFAULT_LICENCE if kind != "data" else None,
+    )
+
+
+def _write_changelog(bundle: _Bundle, version: str, previous: Path | None, released: list[Quad]) -> None:
+    if previous is None:
+        diff = diff_quads([], released, "nothing", version)
+        body = render_markdown(diff, title=f"{version} (initial release)", details=False)
+    else:
+        diff = diff_quads(load_quads(previous), released, str(previous.name), version)
+        body = render_markdown(diff, title=f"{version} (changes since {previous.name})")
+        bundle.write(
+            "changes.ttl", serialize_quads(to_quads(diff, f"{RELEASE_BASE}{version}/changes#"), "ttl")
+        )
+    text = "# Changelog\n\nEntries are made by `icgp diff`; the release date is in provenance.ttl.\n\n" + body
+    bundle.text("CHANGELOG.md", text)
+
+
+def _provenance(info: ReleaseInfo, parts: Sequence[Part], moved: Sequence[Quad], sums: str) -> list[Quad]:
+    """PROV record of this release, with the build times moved out of the data graphs."""
+    now = build_timestamp()
+    stamp = Literal(now.isoformat().replace("+00:00", "Z"), datatype=_XSD_DATETIME)
+    quads: list[Quad] = [Quad(q.subject, q.predicate, q.object) for q in moved]
+
+    def add(s: str, p: str, o: NamedNode | Literal | str) -> None:
+        quads.append(Quad(NamedNode(s), NamedNode(p), NamedNode(o) if isinstance(o, str) else o))
+
+    activity = f"{info.iri}#release-activity"
+    agent = f"https://w3id.org/icgp/id/agent/icgp/{__version__}"
+    checksums = f"{info.iri}#file-{CHECKSUMS_FILE}"
+    add(info.iri, _TYPE, str(PROV.Entity))
+    add(info.iri, str(DCTERMS.issued), Literal(now.date().isoformat(), datatype=_XSD_DATE))
+    add(info.iri, str(PROV.generatedAtTime), stamp)
+    add(info.iri, str(PROV.wasGeneratedBy), activity)
+    add(activity, _TYPE, str(PROV.Activity))
+    add(activity, str(RDFS.label), Literal(f"icgp release {info.version}", language="en"))
+    add(activity, str(PROV.startedAtTime), stamp)
+    add(activity, str(PROV.endedAtTime), stamp)
+    add(activity, str(PROV.wasAssociatedWith), agent)
+    add(agent, _TYPE, str(PROV.SoftwareAgent))
+    add(agent, str(RDFS.label), Literal(f"icgp {__version__}"))
+    add(agent, str(SCHEMA.softwareVersion), Literal(__version__))
+    for part in parts:
+        add(activity, str(PROV.generated), part.iri)
+        add(part.iri, str(PROV.wasGeneratedBy), activity)
+    add(checksums, _TYPE, str(PROV.Entity))
+    add(checksums, str(RDFS.label), Literal(CHECKSUMS_FILE))
+    add(checksums, str(ICGP.sha256), Literal(_sha256(sums.encode("utf-8"))))
+    add(checksums, str(PROV.wasGeneratedBy), activity)
+    return quads
+
+
+# --------------------------------------------------------------------------------------------------
+# Content negotiation and text files
+
+_CONNEG = (
+    ("text/html", "html"),
+    ("application/ld\\+json", "jsonld"),
+    ("text/turtle", "ttl"),
+    ("application/n-triples", "nt"),
+    ("application/rdf\\+xml", "xml"),
+)
+
+
+def htaccess(files_root: str, version: str) -> str:
+    """Apache rules for the ``https://w3id.org/icgp/`` folder: 303 redirects to the file of release
+    ``version`` (under ``files_root``) that matches the Accept header (HTML, JSON-LD, Turtle, N-Triples,
+    RDF/XML; RDF/XML for anything else)."""
+    files_url = f"{files_root}{version}/"
+    lines = [
+        "# Content negotiation for https://w3id.org/icgp/ (made by icgp release).",
+        f"# Files are served from {files_url}",
+        "Options -MultiViews",
+        "RewriteEngine on",
+        "",
+    ]
+
+    def negotiate(pattern: str, stem: str, rdfxml: str, anchor: str = "") -> None:
+        suffixes = {"html": "html", "jsonld": "jsonld", "ttl": "ttl", "nt": "nt", "xml": rdfxml}
+        for accept, fmt in _CONNEG:
+            lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {accept}")
+            target = f"{files_url}{stem}.{suffixes[fmt]}" + (anchor if fmt == "html" else "")
+            lines.append(f"RewriteRule {pattern} {target} [R=303,NE,L]")
+        lines.append(f"RewriteRule {pattern} {files_url}{stem}.{rdfxml} [R=303,L]")
+        lines.append("")
+
+    lines.append("# The ontology, its version IRI and the alignments module")
+    negotiate("^ontology/?$", "ontology/icgp", "owl")
+    negotiate("^ontology/[0-9]+\\.[0-9]+\\.[0-9]+$", "ontology/icgp", "owl")
+    negotiate("^ontology/alignments(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "ontology/alignments", "owl")
+    lines += [
+        "# The JSON-LD context and the logo",
+        f"RewriteRule ^context\\.jsonld$ {files_url}ontology/context.jsonld [R=303,L]",
+        f"RewriteRule ^logo\\.svg$ {files_url}{LOGO_FILE} [R=303,L]",
+        "",
+    ]
+    lines.append("# Vocabularies, their version IRIs and their concepts (HTML jumps to the concept)")
+    negotiate("^vocab/([a-z0-9-]+)(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "vocab/$1", "rdf")
+    negotiate("^vocab/([a-z0-9-]+)/([A-Za-z0-9._-]+)$", "vocab/$1", "rdf", "#$2")
+    lines += [
+        "# Files of any release",
+        f"RewriteRule ^releases/([0-9.]+)/(.*)$ {files_root}$1/$2 [R=303,L]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _readme(
+    version: str, parts: Sequence[Part], report: ReleaseReport, policy: Policy, files_url: str
+) -> str:
+    data = [p for p in parts if p.kind == "data"]
+    lines = [
+        f"# ICGP release {version}",
+        "",
+        "The ICGP ontology (Innovation Clusters as Growth Poles), its SKOS vocabularies and the knowledge",
+        "graph built from the study data, with documentation and machine-readable descriptions.",
+        "",
+        "| path | what |",
+        "|---|---|",
+        "| `ontology/icgp.*` | the ontology: Turtle, RDF/XML (`.owl`), JSON-LD, N-Triples, HTML docs |",
+        "| `ontology/alignments.*` | alignments to other vocabularies, same formats |",
+        "| `ontology/context.jsonld` | the JSON-LD context used by every `.jsonld` file |",
+        "| `vocab/{scheme}.*` | each SKOS vocabulary: Turtle, RDF/XML (`.rdf`), JSON-LD, N-Triples, HTML |",
+        "| `data/{name}.*` | each data graph: Turtle, N-Quads (with the graph name), JSON-LD |",
+        "| `catalog.ttl` | DCAT catalog: datasets, distributions with size, SHA-256 and media type |",
+        "| `void.ttl` | VoID: statistics, class and property partitions, dumps |",
+        "| `service.ttl` | SPARQL service description (serve locally with `icgp serve`) |",
+        "| `provenance.ttl` | PROV record of the release and of the builds: the only file with dates |",
+        "| `SHA256SUMS` | checksums of every file but itself and `provenance.ttl` |",
+        "| `CHANGELOG.md` | this version's changes, made by `icgp diff` |",
+        "| `.htaccess` | content negotiation rules for the `https://w3id.org/icgp/` redirect |",
+        "",
+        f"Files are meant to be served from {files_url}.",
+        "",
+        "## Data graphs",
+        "",
+    ]
+    for part in data:
+        lines.append(f"- `{part.graph}`: {part.title} ({part.stats.triples} triples)")
+    if not data:
+        lines.append("- none")
+    lines += [
+        "",
+        "## Privacy",
+        "",
+        f"Coded quotes are {'included' if policy.public_quotes else 'left out'} and respondent-level survey "
+        f"answers are {'included' if policy.public_responses else 'left out'}, as the study descriptor says "
+        f"(left out here: {report.stripped_quotes} quote(s), {report.stripped_responses} answer(s)).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _index_html(info: ReleaseInfo, parts: Sequence[Part]) -> str:
+    import html
+
+    rows = []
+    for part in parts:
+        links = " · ".join(
+            f'<a href="{html.escape(d.path)}">{html.escape(d.path.rsplit(".", 1)[-1])}</a>'
+            for d in part.distributions
+        )
+        rows.append(
+            f"<tr><td>{html.escape(part.title)}</td><td>{part.kind}</td><td>{part.stats.triples}</td>"
+            f"<td>{links}</td></tr>"
+        )
+    files = " · ".join(
+        f'<a href="{name}">{name}</a>'
+        for name in (
+            "README.md",
+            "CHANGELOG.md",
+            "catalog.ttl",
+            "void.ttl",
+            "service.ttl",
+            PROVENANCE_FILE,
+            CHECKSUMS_FILE,
+        )
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(info.title)}</title>\n</head>\n<body>\n"
+        f"<h1>{html.escape(info.title)}</h1>\n<p>{html.escape(info.description)}</p>\n<p>{files}</p>\n"
+        "<table>\n<tr><th>dataset</th><th>kind</th><th>triples</th><th>files</th></tr>\n"
+        + "\n".join(rows)
+        + f'\n</table>\n<p>Licence: <a href="{info.licence}">{info.licence}</a></p>\n</body>\n</html>\n'
+    )
+
+
+__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_FILES_URL", "ReleaseReport", "htaccess", "make_release"]

@@ -1,0 +1,393 @@
+"""SHACL validation behind one small interface, with the engine chosen by measurement.
+
+Two engines return the same typed results (:class:`ShaclResult`):
+
+``fast`` (the default)
+    SHACL Core constraints run in shacl-rust (``experimental_index``), a Rust validator that returned
+    pySHACL's exact results many times faster (``benchmarks/README.md``). shacl-rust evaluates
+    SPARQL-based constraints once per focus node, which dominated its run time on study graphs, and
+    ignores them on property shapes; so the ``sh:sparql`` constraints run here instead, each as one
+    query over the whole graph in Oxigraph, keeping the rows whose ``$this`` is a focus node of the
+    shape. That equals SHACL's pre-binding for queries that bind ``$this`` in a triple pattern outside
+    negation and sub-queries, which is how the shapes in ``shapes/`` are written; the tests run every
+    shape fixture through both engines and compare the results.
+``pyshacl``
+    pySHACL, the reference implementation (slow on large graphs; inference none).
+
+Results carry the focus node, the result path (when it is a single predicate), the value, the
+constraint component, the severity, the source shape and the shape's ``sh:message``. Only top-level
+``sh:result`` entries count (pySHACL's nested ``sh:detail`` results are left out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, parse
+from pyoxigraph import serialize as ox_serialize
+
+from kg.errors import InputError
+from kg.ontology import resources
+from kg.problems import Severity
+
+SH = "http://www.w3.org/ns/shacl#"
+ENGINES = ("fast", "pyshacl")
+DEFAULT_ENGINE = "fast"
+
+_SEVERITIES = {
+    SH + "Violation": Severity.VIOLATION,
+    SH + "Warning": Severity.WARNING,
+    SH + "Info": Severity.INFO,
+}
+_TARGETS = {
+    SH + "targetClass": "?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+    "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {term} .",
+    SH + "targetSubjectsOf": "?this {term} ?any .",
+    SH + "targetObjectsOf": "?any {term} ?this .",
+}
+_THIS = re.compile(r"\$this\b")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ShaclResult:
+    """One top-level SHACL validation result, engine-independent.
+
+    ``focus`` and ``shape`` are IRIs (or ``_:label`` for blank nodes), ``path`` the IRI of the result
+    path when it is a single predicate, ``value`` the IRI or the lexical form of the value node.
+    """
+
+    focus: str
+    path: str | None
+    value: str | None
+    component: str
+    severity: Severity
+    shape: str
+    message: str
+    value_term: str | None = None
+    """The value in N-Triples syntax (keeps the datatype for the Turtle report)."""
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What two engines must agree on: focus node, path, constraint component, severity, shape."""
+        return (self.focus, self.path or "", self.component, self.severity.value, self.shape)
+
+
+@dataclass(frozen=True)
+class _SparqlRule:
+    """A shape's SPARQL-based constraint, ready to run as one query over the whole graph."""
+
+    shape: str
+    query: str
+    targets: str
+    severity: Severity
+    message: str
+    path: str | None
+
+
+@dataclass
+class Shapes:
+    """Parsed shapes: the files (for pySHACL), the Core shapes for shacl-rust, messages and SPARQL rules."""
+
+    files: list[Path]
+    core_ntriples: str
+    messages: dict[str, str] = field(default_factory=dict)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    rules: list[_SparqlRule] = field(default_factory=list)
+
+
+def _term(node: object) -> str:
+    """An RDF term as report text: the IRI, ``_:label`` for blank nodes, the lexical form of literals."""
+    if isinstance(node, NamedNode | Literal):
+        return node.value
+    if isinstance(node, BlankNode):
+        return f"_:{node.value}"
+    return str(node)
+
+
+def load_shapes(paths: Sequence[Path] | None = None) -> Shapes:
+    """Read shapes files (default: the bundled ``shapes/*.ttl``) and prepare them for both engines."""
+    files = list(paths) if paths is not None else resources.shape_files()
+    store = Store()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            store.load(text.encode("utf-8"), format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise InputError(f"{path} is not valid Turtle ({exc}); fix the shapes file") from exc
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, None)]
+    shapes = Shapes(files, "")
+    sparql = NamedNode(SH + "sparql")
+    constraint_nodes: set[str] = set()
+    for triple in triples:
+        subject, predicate, obj = _term(triple.subject), triple.predicate.value, triple.object
+        if predicate == SH + "message" and isinstance(obj, Literal) and obj.language in (None, "en"):
+            shapes.messages[subject] = obj.value
+        elif predicate == SH + "severity" and isinstance(obj, NamedNode) and obj.value in _SEVERITIES:
+            shapes.severities[subject] = _SEVERITIES[obj.value]
+        elif triple.predicate == sparql:
+            constraint_nodes.add(_term(obj))
+    shapes.rules = _sparql_rules(store)
+    # shacl-rust gets every shape except the SPARQL constraints, which run as whole-graph queries.
+    core = [t for t in triples if t.predicate != sparql and _term(t.subject) not in constraint_nodes]
+    shapes.core_ntriples = _ntriples(core).decode("utf-8")
+    return shapes
+
+
+def _sparql_rules(store: Store) -> list[_SparqlRule]:
+    """One rule per SPARQL-based constraint: its query with ``$this`` free, and its shape's targets."""
+    rows = store.query(
+        f"""PREFIX sh: <{SH}>
+        SELECT ?shape ?constraint ?select ?severity ?message ?cmessage ?path ?prefixes WHERE {{
+            ?shape sh:sparql ?constraint .
+            ?constraint sh:select ?select .
+            FILTER NOT EXISTS {{ ?shape sh:deactivated true }}
+            FILTER NOT EXISTS {{ ?constraint sh:deactivated true }}
+            OPTIONAL {{ ?shape sh:severity ?severity }}
+            OPTIONAL {{ ?shape sh:message ?message }}
+            OPTIONAL {{ ?constraint sh:message ?cmessage }}
+            OPTIONAL {{ ?shape sh:path ?path FILTER (isIRI(?path)) }}
+            OPTIONAL {{ ?constraint sh:prefixes ?prefixes }}
+        }} ORDER BY ?shape ?constraint"""
+    )
+    assert isinstance(rows, QuerySolutions)
+    rules = []
+    for row in rows:
+        shape_node, prefixes_node = row["shape"], row["prefixes"]
+        declarations = ""
+        if prefixes_node is not None:
+            declared = store.query(
+                f"PREFIX sh: <{SH}> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+                f"SELECT ?prefix ?namespace WHERE {{ {prefixes_node} owl:imports*/sh:declare ?d . "
+                "?d sh:prefix ?prefix ; sh:namespace ?namespace }"
+            )
+            assert isinstance(declared, QuerySolutions)
+            declarations = "".join(
+                f"PREFIX {_term(d['prefix'])}: <{_term(d['namespace'])}>\n" for d in declared
+            )
+        path = row["path"]
+        query = _THIS.sub("?this", _term(row["select"]))
+        if path is not None:
+            query = query.replace("$PATH", f"<{_term(path)}>")
+        targets = []
+        for predicate, pattern in _TARGETS.items():
+            found = store.query(f"SELECT ?t WHERE {{ {shape_node} <{predicate}> ?t }}")
+            assert isinstance(found, QuerySolutions)
+            targets += [pattern.format(term=str(t["t"])) for t in found]
+        nodes = store.query(f"SELECT ?t WHERE {{ {shape_node} <{SH}targetNode> ?t }}")
+        assert isinstance(nodes, QuerySolutions)
+        targets += [f"VALUES ?this {{ {t['t']} }}" for t in nodes]
+        severity = row["severity"]
+        message = row["cmessage"] or row["message"]
+        target_union = " UNION ".join(f"{{ {t} }}" for t in targets)
+        if not target_union:
+            # shacl-rust skips SPARQL constraints reached only through sh:property or sh:node, and so would
+            # this runner; refuse such shapes rather than let the fast engine miss their results.
+            raise ValueError(
+                f"shape {_term(shape_node)} has a SPARQL constraint but no target of its own; give it "
+                "sh:targetClass, sh:targetNode, sh:targetSubjectsOf or sh:targetObjectsOf"
+            )
+        # Join the focus nodes in first, so that Oxigraph starts from them instead of the whole graph.
+        start = f"\n{{ SELECT DISTINCT ?this WHERE {{ {target_union} }} }}"
+        where = _WHERE.search(query)
+        if where is not None:
+            query = query[: where.end()] + start + query[where.end() :]
+        rules.append(
+            _SparqlRule(
+                shape=_term(shape_node),
+                query=declarations + query,
+                targets=target_union,
+                severity=_SEVERITIES.get(_term(severity), Severity.VIOLATION)
+                if severity
+                else Severity.VIOLATION,
+                message=_term(message) if message is not None else "",
+                path=_term(path) if path is not None else None,
+            )
+        )
+    return rules
+
+
+def _ntriples(triples: Iterable[Triple]) -> bytes:
+    data = ox_serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None  # no output stream given, so the bytes are returned
+    return data
+
+
+class DataGraph:
+    """The graph to validate, held both as N-Triples text and in an Oxigraph store (all in one graph)."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.ntriples = _ntriples(triples)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The graph in an Oxigraph store, loaded on first use (after shacl-rust, to keep the peak low)."""
+        if self._store is None:
+            self._store = Store()
+            self._store.load(self.ntriples, format=RdfFormat.N_TRIPLES)
+        return self._store
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[Quad]) -> DataGraph:
+        """Merge quads of any graphs into one data graph."""
+        return cls(q.triple for q in quads)
+
+
+def validate(data: DataGraph, shapes: Shapes, engine: str = DEFAULT_ENGINE) -> list[ShaclResult]:
+    """Validate ``data`` against ``shapes`` (no inference) and return every top-level result."""
+    if engine == "fast":
+        results = _validate_core_rust(data, shapes) + _validate_sparql(data, shapes)
+    elif engine == "pyshacl":
+        results = _validate_pyshacl(data, shapes)
+    else:
+        raise InputError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return sorted(set(results), key=lambda r: (*r.key(), r.value or ""))
+
+
+def _make(
+    shapes: Shapes,
+    focus: str,
+    path: str | None,
+    value: object,
+    component: str,
+    shape: str,
+    severity: Severity | None = None,
+) -> ShaclResult:
+    return ShaclResult(
+        focus=focus,
+        path=path,
+        value=None if value is None else _term(value),
+        component=component,
+        severity=severity or shapes.severities.get(shape, Severity.VIOLATION),
+        shape=shape,
+        message=shapes.messages.get(shape, ""),
+        value_term=None if value is None else str(value),
+    )
+
+
+def _nt_term(text: str | None) -> object:
+    """Parse one N-Triples term as shacl-rust reports it (``<iri>``, ``"lexical"^^<dt>``, ``_:b``)."""
+    if text is None:
+        return None
+    if text.startswith("_:"):
+        return BlankNode(text[2:])
+    triple = next(iter(parse(f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)))
+    return triple.object
+
+
+def _validate_core_rust(data: DataGraph, shapes: Shapes) -> list[ShaclResult]:
+    import shacl_rust  # type: ignore[import-untyped]
+
+    report = shacl_rust.validate(
+        data.ntriples.decode("utf-8"),
+        shapes.core_ntriples,
+        data_format="nt",
+        shapes_format="nt",
+        experimental_index=True,
+    )
+    results = []
+    for item in report["results"]:
+        path = _nt_term(item.get("resultPath"))
+        value = _nt_term(item.get("value"))
+        shape = _term(_nt_term(item["sourceShape"]))
+        results.append(
+            _make(
+                shapes,
+                _term(_nt_term(item["focusNode"])),
+                path.value if isinstance(path, NamedNode) else None,
+                value,
+                _term(_nt_term(item["sourceConstraintComponent"])),
+                shape,
+                _SEVERITIES.get(_term(_nt_term(item["severity"]))),
+            )
+        )
+    return results
+
+
+def _validate_sparql(data: DataGraph, shapes: Shapes) -> list[ShaclResult]:
+    results = []
+    for rule in shapes.rules:
+        focus_rows = data.store.query(f"SELECT DISTINCT ?this WHERE {{ {rule.targets} }}")
+        assert isinstance(focus_rows, QuerySolutions)
+        focus = {_term(row["this"]) for row in focus_rows}
+        if not focus:
+            continue
+        rows = data.store.query(rule.query)
+        assert isinstance(rows, QuerySolutions)
+        variables = {v.value for v in rows.variables}
+        for row in rows:
+            this = _term(row["this"])
+            if this not in focus:
+                continue
+            path = row["path"] if "path" in variables else None
+            value = row["value"] if "value" in variables else None
+            if value is None:
+                value = row["this"]
+            results.append(
+                ShaclResult(
+                    focus=this,
+                    path=path.value if isinstance(path, NamedNode) else rule.path,
+                    value=_term(value),
+                    value_term=str(value),
+                    component=SH + "SPARQLConstraintComponent",
+                    severity=rule.severity,
+                    shape=rule.shape,
+                    message=rule.message or shapes.messages.get(rule.shape, ""),
+                )
+            )
+    return results
+
+
+def _validate_pyshacl(data: DataGraph, shapes: Shapes) -> list[ShaclResult]:
+    import rdflib
+    from pyshacl import validate as pyshacl_validate
+
+    data_graph = rdflib.Graph()
+    data_graph.parse(data=data.ntriples.decode("utf-8"), format="nt")
+    shapes_graph = rdflib.Graph()
+    for path in shapes.files:
+        shapes_graph.parse(path, format="turtle")
+    _, report, _ = pyshacl_validate(data_graph, shacl_graph=shapes_graph, inference="none")
+    if not isinstance(report, rdflib.Graph):  # a ValidationFailure: the shapes could not be used
+        raise InputError(f"pySHACL could not validate with these shapes: {report}")
+    sh = rdflib.Namespace(SH)
+
+    def text(node: object) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, rdflib.BNode):
+            return f"_:{node}"
+        return str(node)
+
+    def term(node: object) -> object:
+        """The rdflib term as a pyoxigraph term, so that both engines print values alike."""
+        if node is None:
+            return None
+        if isinstance(node, rdflib.BNode):
+            return BlankNode(str(node))
+        return _nt_term(node.n3()) if isinstance(node, rdflib.URIRef | rdflib.Literal) else None
+
+    results = []
+    for top in report.subjects(rdflib.RDF.type, sh.ValidationReport):
+        for result in report.objects(top, sh.result):
+            result_path = report.value(result, sh.resultPath)
+            severity = report.value(result, sh.resultSeverity)
+            shape = text(report.value(result, sh.sourceShape)) or ""
+            results.append(
+                _make(
+                    shapes,
+                    text(report.value(result, sh.focusNode)) or "",
+                    str(result_path) if isinstance(result_path, rdflib.URIRef) else None,
+                    term(report.value(result, sh.value)),
+                    text(report.value(result, sh.sourceConstraintComponent)) or "",
+                    shape,
+                    _SEVERITIES.get(str(severity)),
+                )
+            )
+    return results
+
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "DataGraph", "ShaclResult", "Shapes", "load_shapes", "validate"]
