@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -144,6 +146,15 @@ class CheckLevel(StrEnum):
     info = "info"
 
 
+class CheckReasoner(StrEnum):
+    """Which reasoners ``icgp ontology check`` runs."""
+
+    auto = "auto"
+    all = "all"
+    hermit = "hermit"
+    owl_rl = "owl-rl"
+
+
 @ontology_app.command("check")
 @user_errors
 def ontology_check(
@@ -153,25 +164,43 @@ def ontology_check(
             help="RDF files to check (default: the bundled ontology, alignments and vocabularies)."
         ),
     ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            help="A study package (built first) or RDF file to reason over with the ontology; repeatable.",
+        ),
+    ] = None,
     output_format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Report format: readable text or JSON.")
     ] = CheckFormat.text,
     fail_on: Annotated[
         CheckLevel, typer.Option("--fail-on", help="Exit 1 when a finding is at this level or above.")
     ] = CheckLevel.error,
+    reasoner: Annotated[
+        CheckReasoner,
+        typer.Option(
+            "--reasoner",
+            help="HermiT (needs Java), OWL-RL (pure Python, slower), or both; auto: both with --data, "
+            "else HermiT.",
+        ),
+    ] = CheckReasoner.auto,
     no_reasoner: Annotated[
-        bool, typer.Option("--no-reasoner", help="Skip the HermiT consistency check (no Java needed).")
+        bool, typer.Option("--no-reasoner", help="Skip the reasoners: quality rules only (no Java needed).")
     ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Run the quality rules (queries/qc) and HermiT on the ontology.
+    """Run the quality rules (queries/qc), HermiT and OWL-RL on the ontology and the ontologies it imports.
 
-    Exit 0 when nothing is at or above --fail-on and the reasoner is satisfied, 1 otherwise, 2 on bad input.
+    With --data, a study's graph is checked and reasoned over together with them.
+
+    Exit 0 when nothing is at or above --fail-on and the graph is consistent, 1 otherwise, 2 on bad input.
     """
     from kg.ontology import quality as oc
     from kg.ontology import reasoning
+    from kg.ontology.loading import resolve_imports
 
     paths = list(files) if files else oc.default_files()
     level = fail_on.value
@@ -179,30 +208,138 @@ def ontology_check(
     if progress:
         typer.echo(f"checking {len(paths)} file(s) with the quality rules...", err=True)
     store = oc.load_store(paths)
-    report = oc.check_store(store, files=paths)
-    verdict = None
-    if not no_reasoner:
+    data_paths = list(data or [])
+    _load_data(store, data_paths)
+    closure = resolve_imports(store)
+    report = oc.check_store(store, files=paths, closure=closure, data=[str(path) for path in data_paths])
+    hermit = owl_rl = None
+    if reasoner is CheckReasoner.auto:
+        # A second reasoner earns its minute where clashes arise: data typed by several imported ontologies.
+        reasoner = CheckReasoner.all if data_paths else CheckReasoner.hermit
+    if not no_reasoner and reasoner is not CheckReasoner.owl_rl:
         if progress:
             typer.echo(f"running {reasoning.REASONER} (needs Java)...", err=True)
-        verdict = reasoning.reason(store)
+        hermit = reasoning.reason(store)
+    if not no_reasoner and reasoner is not CheckReasoner.hermit:
+        if progress:
+            typer.echo(f"running {reasoning.OWL_RL} (this takes a while on a whole study)...", err=True)
+        owl_rl = reasoning.reason_owl_rl(store)
     if output_format is CheckFormat.json:
-        text = json.dumps(oc.report_to_dict(report, level, verdict), indent=2, ensure_ascii=False) + "\n"
+        data_out = oc.report_to_dict(report, level, hermit, owl_rl)
+        text = json.dumps(data_out, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = _render_check(report, level, verdict)
+        text = _render_check(report, level, hermit, owl_rl)
     if output is None:
         typer.echo(text, nl=False)
     else:
+        from kg.files import write_atomically
+
         try:
-            output.write_text(text, encoding="utf-8")
+            write_atomically(output, text)
         except OSError as exc:
             fail(f"cannot write the report to {output}: {exc.strerror or exc}")
         if progress:
             typer.echo(f"report written to {output}", err=True)
-    raise typer.Exit(0 if oc.passed(report, level, verdict) else 1)
+    raise typer.Exit(0 if oc.passed(report, level, hermit, owl_rl) else 1)
 
 
-def _render_check(report: Any, fail_on: str, verdict: Any) -> str:
-    """The readable report: counts first, then findings grouped by rule with the fix, then the reasoner."""
+def _load_data(store: Any, paths: list[Path]) -> None:
+    """Add each --data input to the store: a study package is checked and built first, an RDF file read."""
+    from kg.build.sources import is_package
+    from kg.build.study import InvalidPackageError, build_package
+    from kg.ontology.loading import add_files
+
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file or folder; give a study package or an RDF file to --data")
+        if path.is_dir() and not is_package(path):
+            fail(f"{path}: a folder without datapackage.yaml; give a study package or an RDF file to --data")
+        if not is_package(path):
+            add_files(store, [path])
+            continue
+        try:
+            built = build_package(path)
+        except InvalidPackageError as exc:
+            _print_problems(exc.problems)
+            fail(f"{exc} (see: icgp validate {path})")
+        store.extend(built.result.quads)
+
+
+# The axiom counts of the report (kg.ontology.quality.AXIOM_PATTERNS), grouped for the text rendering.
+_AXIOM_LINES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "class axioms",
+        (
+            ("subclass_of", "subclass-of"),
+            ("equivalent_classes", "equivalent-class"),
+            ("disjoint_classes", "disjoint-class"),
+            ("disjoint_unions", "disjoint-union"),
+            ("restrictions", "restrictions"),
+        ),
+    ),
+    (
+        "property axioms",
+        (
+            ("subproperty_of", "sub-property"),
+            ("equivalent_properties", "equivalent-property"),
+            ("inverse_properties", "inverse pairs"),
+            ("disjoint_properties", "disjoint-property"),
+            ("property_chains", "chains"),
+            ("domains", "domains"),
+            ("ranges", "ranges"),
+            ("has_keys", "keys"),
+        ),
+    ),
+    (
+        "characteristics",
+        (
+            ("functional", "functional"),
+            ("inverse_functional", "inverse functional"),
+            ("transitive", "transitive"),
+            ("symmetric", "symmetric"),
+            ("asymmetric", "asymmetric"),
+            ("reflexive", "reflexive"),
+            ("irreflexive", "irreflexive"),
+        ),
+    ),
+)
+
+
+def _render_axioms(axioms: dict[str, int]) -> list[str]:
+    """The axiom counts in four lines: declarations, class axioms, property axioms, characteristics."""
+    if not axioms:
+        return []
+    lines = [
+        f"axioms: {axioms['classes']} classes, {axioms['object_properties']} object, "
+        f"{axioms['datatype_properties']} datatype and {axioms['annotation_properties']} annotation "
+        "properties"
+    ]
+    for title, parts in _AXIOM_LINES:
+        lines.append(f"  {title}: " + ", ".join(f"{axioms[key]} {label}" for key, label in parts))
+    return lines
+
+
+def _render_verdict(verdict: Any) -> list[str]:
+    """One reasoner's verdict, then what it names (unsatisfiable classes, clashes) and what was adjusted."""
+    from kg.ontology.quality import shorten
+
+    head = f"reasoner ({verdict.reasoner}, {verdict.seconds:.1f} s)"
+    if not verdict.consistent:
+        lines = [f"{head}: INCONSISTENT - {verdict.message}"]
+        lines += [f"  {clash}" for clash in verdict.clashes]
+    elif verdict.unsatisfiable:
+        lines = [f"{head}: consistent, {len(verdict.unsatisfiable)} unsatisfiable class(es):"]
+        lines += [f"  {shorten(iri)}" for iri in verdict.unsatisfiable]
+    elif verdict.reasoner == "HermiT":
+        lines = [f"{head}: consistent, no unsatisfiable class"]
+    else:
+        lines = [f"{head}: consistent, no clash"]
+    lines += [f"  changed before reasoning: {note}" for note in verdict.adjustments]
+    return lines
+
+
+def _render_check(report: Any, fail_on: str, hermit: Any, owl_rl: Any = None) -> str:
+    """The readable report: counts and what was loaded, findings grouped by rule with the fix, reasoners."""
     from kg.ontology.quality import LEVELS, passed, shorten
 
     def show(value: str | None) -> str:
@@ -214,6 +351,17 @@ def _render_check(report: Any, fail_on: str, verdict: Any) -> str:
         f"{len(report.rules)} rules",
         f"errors: {counts['error']}  warnings: {counts['warn']}  info: {counts['info']}",
     ]
+    if report.imports:
+        names = ", ".join(Path(name).name for name in report.imports)
+        lines.append(f"imports: {len(report.imports)} bundled file(s) for owl:imports: {names}")
+    if report.unresolved_imports:
+        lines.append(
+            "imports not found (their terms are missing from the check): "
+            + ", ".join(report.unresolved_imports)
+        )
+    if report.data:
+        lines.append(f"data: {', '.join(report.data)}")
+    lines += _render_axioms(report.axioms)
     rules = sorted(report.rules, key=lambda rule: (LEVELS.index(rule.level), rule.name))
     for rule in rules:
         findings = report.by_rule(rule.name)
@@ -227,23 +375,12 @@ def _render_check(report: Any, fail_on: str, verdict: Any) -> str:
             lines.append(f"  {show(finding.entity)}  {show(finding.property)}  {value}")
         lines.append(f"  fix: {rule.fix}")
     lines.append("")
-    if verdict is None:
+    if hermit is None and owl_rl is None:
         lines.append("reasoner: skipped (--no-reasoner)")
-    elif not verdict.consistent:
-        lines.append(
-            f"reasoner ({verdict.reasoner}, {verdict.seconds:.1f} s): INCONSISTENT - {verdict.message}"
-        )
-    elif verdict.unsatisfiable:
-        lines.append(
-            f"reasoner ({verdict.reasoner}, {verdict.seconds:.1f} s): consistent, "
-            f"{len(verdict.unsatisfiable)} unsatisfiable class(es):"
-        )
-        lines += [f"  {shorten(iri)}" for iri in verdict.unsatisfiable]
-    else:
-        lines.append(
-            f"reasoner ({verdict.reasoner}, {verdict.seconds:.1f} s): consistent, no unsatisfiable class"
-        )
-    outcome = "passed" if passed(report, fail_on, verdict) else "FAILED"
+    for verdict in (hermit, owl_rl):
+        if verdict is not None:
+            lines += _render_verdict(verdict)
+    outcome = "passed" if passed(report, fail_on, hermit, owl_rl) else "FAILED"
     lines.append(f"result: {outcome} (fail-on {fail_on})")
     return "\n".join(lines) + "\n"
 
@@ -317,7 +454,9 @@ def build_command(
     lines = [
         f"built study '{built.checked.descriptor.name}' into graph <{result.graph.value}>"
         + (f" in the store at {store}" if store else " (in memory)"),
-        f"  {result.triples} triples, {len(built.warnings)} warning(s)",
+        # The build runs the table checks only; saying "0 warnings" would hide what the shapes find.
+        f"  {result.triples} triples, {len(built.warnings)} warning(s) from the table checks "
+        f"(the graph's shapes are checked by 'icgp validate {path}')",
         "  resources per class:",
     ]
     for cls, count in sorted(result.classes.items(), key=lambda item: (-item[1], item[0])):
@@ -354,22 +493,6 @@ class ShaclEngine(StrEnum):
 
     fast = "fast"
     pyshacl = "pyshacl"
-
-
-def _write_atomically(output: Path, text: str) -> None:
-    """Write the whole report or nothing: a temporary file beside ``output``, then a rename."""
-    import os
-    import tempfile
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @app.command("validate")
@@ -428,8 +551,10 @@ def validate_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
+        from kg.files import write_atomically
+
         try:
-            _write_atomically(output, text)
+            write_atomically(output, text)
         except OSError as exc:
             fail(f"cannot write the report to {output}: {exc.strerror or exc}")
     raise typer.Exit(1 if outcome.failing(Severity(fail_on.value)) else 0)
@@ -465,12 +590,20 @@ def _report_import(result: Any, source: Path) -> None:
 
 _SCHEMA = typer.Option("--schema", help="REFI-QDA Project.xsd (default: $ICGP_REFI_QDA_SCHEMA).")
 _LENIENT = typer.Option("--lenient", help="Import despite schema errors (they become warnings).")
+_LANGUAGE = typer.Option("--language", help="BCP 47 tag of the imported text, e.g. de (default: study's).")
+
+
+class OffsetUnit(StrEnum):
+    """What the selection offsets of a REFI-QDA project count."""
+
+    codepoints = "codepoints"
+    utf16 = "utf16"
 
 
 @import_app.command("qdpx")
 @user_errors
 def import_qdpx_command(
-    file: Annotated[Path, typer.Argument(help="REFI-QDA project archive (.qdpx).")],
+    file: Annotated[Path, typer.Argument(help="REFI-QDA project archive (.qdpx), or its bare project.qde.")],
     into: Annotated[Path, _INTO],
     mapping: Annotated[
         Path | None, typer.Option("--map", help="YAML or CSV linking project codes (and cases) to concepts.")
@@ -482,6 +615,14 @@ def import_qdpx_command(
         str,
         typer.Option("--source-kind", help="Kind of the sources: focus-group, interview or document."),
     ] = "document",
+    language: Annotated[str | None, _LANGUAGE] = None,
+    offsets: Annotated[
+        OffsetUnit | None,
+        typer.Option(
+            "--offsets",
+            help="What selection offsets count (default: utf16 for NVivo exports, else codepoints).",
+        ),
+    ] = None,
 ) -> None:
     """Import codebook, sources, coded segments, coders and cases of a REFI-QDA project.
 
@@ -489,7 +630,9 @@ def import_qdpx_command(
     """
     from kg.importers.refiqda_rdf import import_qdpx
 
-    _report_import(import_qdpx(file, into, mapping, name, schema, lenient, source_kind), file)
+    unit = offsets.value if offsets is not None else None
+    result = import_qdpx(file, into, mapping, name, schema, lenient, source_kind, language, unit)
+    _report_import(result, file)
 
 
 @import_app.command("qdc")
@@ -503,11 +646,12 @@ def import_qdc_command(
     name: Annotated[str | None, _NAME] = None,
     schema: Annotated[Path | None, _SCHEMA] = None,
     lenient: Annotated[bool, _LENIENT] = False,
+    language: Annotated[str | None, _LANGUAGE] = None,
 ) -> None:
     """Import the codes of a REFI-QDA codebook (exit 2 on unsafe or invalid input; nothing written)."""
     from kg.importers.refiqda_rdf import import_qdc
 
-    _report_import(import_qdc(file, into, mapping, name, schema, lenient), file)
+    _report_import(import_qdc(file, into, mapping, name, schema, lenient, language), file)
 
 
 @import_app.command("survey")
@@ -701,7 +845,8 @@ def diff_command(
 
     Exit 0 when there is no difference, 1 when there are differences (like diff(1)), 2 on bad input.
     """
-    from kg.build.serialize import serialize_quads, write_atomically
+    from kg.build.serialize import serialize_quads
+    from kg.files import write_atomically
     from kg.publish.diff import diff_paths, render_markdown, to_quads
 
     result = diff_paths(old, new)
@@ -790,22 +935,13 @@ class ListFormat(StrEnum):
 
 def _write_output(output: Path | None, text: str) -> None:
     """Print ``text``, or write it whole to ``output`` (a temporary file beside it, then a rename)."""
-    import os
-    import tempfile
+    from kg.files import write_atomically
 
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-            os.replace(temporary, output)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -865,8 +1001,15 @@ def query_show_command(
             detail += f", default {p.default}"
         if p.values:
             detail += f", one of {', '.join(p.values)}"
-        elif p.scheme:
+        elif p.scheme and p.enumerated:
             detail += f"; give a concept of https://w3id.org/icgp/vocab/{p.scheme} by IRI, notation or label"
+        elif p.scheme:
+            detail += (
+                f"; give a concept of https://w3id.org/icgp/vocab/{p.scheme} by IRI, notation or label "
+                f"('icgp vocab show {p.scheme}' lists them), or any other IRI"
+            )
+        elif p.data_values:
+            detail += "; checked against the values found in the data before the query runs"
         lines.append(f"  {p.name}: {detail}")
     lines += ["", f"file: {query.path}" if query.path else "", "", query.text.rstrip()]
     typer.echo("\n".join(lines))
@@ -933,11 +1076,17 @@ def query_run_command(
 ) -> None:
     """Answer a saved query on the bundled sample (default), a store, RDF files, a package or an endpoint.
 
-    Exit 0 with the answer (also when it has no rows), 1 when the endpoint fails, 2 on bad input
-    (unknown query or parameter, invalid value, unreadable source).
+    Before the query runs, each IRI value is looked up in the data and each text value with a known set
+    of values checked against it: a value that occurs nowhere gets a warning on stderr, a near miss
+    (EU27 for EU27_2020) the value to give instead. Exit 0 with the answer (also when it has no rows),
+    1 when the endpoint fails, 2 on bad input (unknown query or parameter, invalid value, a near miss,
+    unreadable source).
     """
+    from kg.query import results
     from kg.query import run as sparql
-    from kg.query.catalogue import find_query, parse_assignments, prepare, with_limit
+    from kg.query.catalogue import find_query
+    from kg.query.parameters import bind, parse_assignments, resolve_bindings
+    from kg.query.sparql_text import with_limit
 
     sources = [s for s in (store, data, package, endpoint) if s]
     if len(sources) > 1:
@@ -945,7 +1094,9 @@ def query_run_command(
     query = find_query(name)
     if query.form not in ("SELECT", "ASK"):
         fail(f"{query.name} is a {query.form} query; only SELECT and ASK answers can be shown as a table")
-    text = prepare(query, parse_assignments(param or []))
+    given = parse_assignments(param or [])
+    bindings = resolve_bindings(query, given)
+    text = bind(query.text, bindings)
     if limit is not None:
         text = with_limit(text, limit)
     if show_query:
@@ -962,10 +1113,12 @@ def query_run_command(
     else:
         target = sparql.StoreTarget(sparql.sample_store(), "the bundled sample study")
     try:
+        for warning in sparql.check_values(target, query, bindings, given, graph or ()):
+            typer.echo(f"warning: {warning}", err=True)
         result = target.run(text, graph or ())
-    except sparql.EndpointError as exc:
+    except results.EndpointError as exc:
         fail(str(exc), 1)
-    _write_output(output, sparql.render(result.limited(limit), output_format.value))
+    _write_output(output, results.render(result.limited(limit), output_format.value))
     if result.boolean is None and sys.stderr.isatty():
         count = len(result.limited(limit).rows)
         typer.echo(f"{count} row{'s' if count != 1 else ''} from {target.description}", err=True)
@@ -1026,8 +1179,70 @@ def publish_command(
     )
 
 
+# --------------------------------------------------------------------------------------------------
+# icgp vocab list|show
+
+vocab_app = typer.Typer(
+    help="The SKOS vocabularies: which schemes there are and the values a table cell may use.",
+    no_args_is_help=True,
+)
+app.add_typer(vocab_app, name="vocab")
+
+
+class VocabFormat(StrEnum):
+    """Output formats of ``icgp vocab``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _render_rows(header: list[str], rows: list[list[str]], fmt: VocabFormat) -> str:
+    """Rows as aligned text columns, CSV or a JSON list of objects."""
+    if fmt is VocabFormat.json:
+        records = [dict(zip(header, row, strict=True)) for row in rows]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt is VocabFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
+        for row in [header, *rows]
+    )
+
+
+_VOCAB_FORMAT = typer.Option("--format", "-f", help="table (default), csv or json.")
+
+
+@vocab_app.command("list")
+@user_errors
+def vocab_list_command(output_format: Annotated[VocabFormat, _VOCAB_FORMAT] = VocabFormat.table) -> None:
+    """List the vocabularies: the name a table schema uses, the title and the number of concepts."""
+    from kg.ontology.vocabularies import schemes
+
+    rows = [[s.name, str(s.concepts), s.title] for s in schemes()]
+    typer.echo(_render_rows(["scheme", "concepts", "title"], rows, output_format), nl=False)
+
+
+@vocab_app.command("show")
+@user_errors
+def vocab_show_command(
+    scheme: Annotated[str, typer.Argument(help="A vocabulary such as actor or i40t (icgp vocab list).")],
+    output_format: Annotated[VocabFormat, _VOCAB_FORMAT] = VocabFormat.table,
+) -> None:
+    """Every value of one vocabulary: a cell may name it by slug, notation or label, in any case."""
+    from kg.ontology.vocabularies import entries
+
+    rows = [[e.slug, e.notation, e.label, e.broader] for e in entries(scheme)]
+    typer.echo(_render_rows(["slug", "notation", "label", "broader"], rows, output_format), nl=False)
+
+
 # Every command and group of the CLI reports a wrong call on one line (set here, after all are defined).
-for _typer_app in (app, ontology_app, import_app, query_app):
+for _typer_app in (app, ontology_app, import_app, query_app, vocab_app):
     _typer_app.info.cls = _OneLineGroup
     for _command in _typer_app.registered_commands:
         _command.cls = _OneLineCommand

@@ -35,7 +35,7 @@ def _rdflib_literal(value: str, datatype: Any = None, language: str | None = Non
 
 def measure(engine: str, package: Path) -> dict[str, float]:
     """Build ``package`` once with ``engine`` (icgp or rdflib) in this process; return time, memory, size."""
-    from kg.build import builder
+    from kg.build import builder, tables, writer
     from kg.ontology.concepts import load_concepts
     from kg.package.table_checks import check_path
 
@@ -44,14 +44,15 @@ def measure(engine: str, package: Path) -> dict[str, float]:
         import pyoxigraph
         import rdflib
 
-        # Same mapping, rdflib terms: the builder only calls these three constructors, plus the
-        # datatype IRIs it made at import time.
-        for name, value in vars(builder).copy().items():
-            if isinstance(value, pyoxigraph.NamedNode):
-                setattr(builder, name, rdflib.URIRef(value.value))
-        builder.NamedNode = rdflib.URIRef  # type: ignore[misc,assignment]
-        builder.Literal = _rdflib_literal  # type: ignore[assignment]
-        builder.Quad = lambda s, p, o, g: (s, p, o, g)  # type: ignore[assignment,misc]
+        # Same mapping, rdflib terms: the builder's modules only call these three constructors, plus
+        # the datatype IRIs they made at import time.
+        for module in (builder, tables, writer):
+            for name, value in vars(module).copy().items():
+                if isinstance(value, pyoxigraph.NamedNode):
+                    setattr(module, name, rdflib.URIRef(value.value))
+            module.NamedNode = rdflib.URIRef  # type: ignore[attr-defined]
+            module.Literal = _rdflib_literal  # type: ignore[attr-defined]
+            module.Quad = lambda s, p, o, g: (s, p, o, g)  # type: ignore[attr-defined]
     start = time.perf_counter()
     checked = check_path(package, concepts)
     result = builder.build_study(checked, concepts)

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from pyoxigraph import RdfFormat, Store  # noqa: E402
 
 from kg.build.study import build_package, store_study  # noqa: E402
-from kg.query.catalogue import catalogue, prepare  # noqa: E402
+from kg.query.catalogue import catalogue  # noqa: E402
+from kg.query.parameters import prepare  # noqa: E402
 from kg.query.run import StoreTarget, read_only_store  # noqa: E402
 
 _DATASET: Any = None  # the rdflib Dataset, inherited by the forked children

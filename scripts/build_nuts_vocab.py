@@ -86,9 +86,9 @@ HEADER = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
     dcterms:rights "{RIGHTS}"@en ;
     dcterms:creator <https://w3id.org/icgp/team> ;
     dcterms:publisher <https://w3id.org/icgp/team> ;
-    dcterms:created "2026-11-26"^^xsd:date ;
-    dcterms:modified "2026-11-26"^^xsd:date ;
-    dcterms:issued "2026-11-26"^^xsd:date ;
+    dcterms:created "2026-11-26T00:00:00"^^xsd:dateTime ;
+    dcterms:modified "2026-11-26T00:00:00"^^xsd:dateTime ;
+    dcterms:issued "2026-11-26T00:00:00"^^xsd:dateTime ;
     owl:versionIRI <{SCHEME}/0.1.0> ;
     owl:versionInfo "0.1.0" ;
     vann:preferredNamespacePrefix "nuts" ;

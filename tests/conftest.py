@@ -1,14 +1,48 @@
-"""Shared fixtures: where the repository and the read-only external data live."""
+"""Shared fixtures: where the repository and the read-only external data live, and the expensive inputs
+that many test modules read (built once per test run).
+
+The shared results are not copied for each test: a test may read them but must never change them. A test
+that changes a store or a release folder works on its own copy (``shutil.copytree`` into ``tmp_path``).
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Store
+from typer.testing import CliRunner
+
+from cli import app
+from kg.build.study import BuiltStudy, build_package, store_study
+from kg.ontology.resources import sample_study_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # CI and developers have the project's shared folder (external data sets) beside the clone.
 SHARED_DIR = REPO_ROOT.parent / "shared"
+MINI = Path(__file__).parent / "fixtures" / "build" / "mini"
+# The build time every shared build records; the test modules that build fix the same one.
+BUILD_EPOCH = "1700000000"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow every test that reads the sample releases: whichever runs first waits for them."""
+    for item in items:
+        if "sample_releases" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+@contextmanager
+def fixed_build_time() -> Iterator[None]:
+    """Builds inside record the time of ``BUILD_EPOCH`` (``SOURCE_DATE_EPOCH``), as the tests expect."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +57,72 @@ def external_data() -> Path:
 def repo_root() -> Path:
     """The repository checkout the tests run from."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_built() -> BuiltStudy:
+    """The bundled sample study checked and built, at the fixed build time. Read it, never change it."""
+    with fixed_build_time():
+        return build_package(sample_study_dir())
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_built: BuiltStudy) -> Store:
+    """An in-memory store with the sample study, the ontology and the vocabularies. Query it only."""
+    store = Store()
+    store_study(store, sample_built)
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store made by ``icgp build data/ --store DIR`` (the sample, at the fixed build time).
+
+    Open it read-only (``icgp export``, ``release``, ``serve`` and ``query`` do); to change it, copy it."""
+    path = tmp_path_factory.mktemp("sample-store") / "store"
+    with fixed_build_time():
+        result = CliRunner().invoke(app, ["build", str(sample_study_dir()), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store made by ``icgp build tests/fixtures/build/mini --store DIR``.
+
+    Open it read-only (``icgp export``, ``release`` and ``query`` do); to change it, copy the folder."""
+    path = tmp_path_factory.mktemp("mini-store") / "store"
+    with fixed_build_time():
+        result = CliRunner().invoke(app, ["build", str(MINI), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+RELEASE_ARGS = (
+    "--version", "1.0.0",
+    "--files-url", "https://files.example.org/icgp/",
+    # A publisher mints the DOI (e.g. on Zenodo) before releasing; this one is made up for the tests.
+    "--doi", "10.5281/zenodo.1234567",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def sample_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two releases of the same input (the sample, ``RELEASE_ARGS``), each made by ``icgp release`` in a
+    fresh Python process: the first with hash seed 1 at 2023-11-14T22:13:20Z (``SOURCE_DATE_EPOCH``
+    1700000000), the second with hash seed 2 at 2027-01-15T08:00:00Z (1800000000).
+
+    The two processes share nothing, so they run at once. Read the folders, never change them."""
+    base = tmp_path_factory.mktemp("release")
+    runs = []
+    for name, epoch, seed in (("first", "1700000000", "1"), ("second", "1800000000", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": epoch}
+        command = [sys.executable, "-c", "from cli import app; app()", "release", *RELEASE_ARGS]
+        command += ["--out", str(base / name)]
+        # Files, not pipes: a process never waits for its output to be read while the other runs.
+        with (base / f"{name}.log").open("w", encoding="utf-8") as log:
+            runs.append((subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=log), log.name))
+    for process, log_name in runs:
+        process.wait()
+        assert process.returncode == 0, Path(log_name).read_text(encoding="utf-8")
+    return base / "first", base / "second"

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build.study import OUTPUT_FORMATS, build_package, store_study, write_graph
+from kg.build.study import OUTPUT_FORMATS, BuiltStudy, build_package, store_study, write_graph
 from kg.ontology.declared_terms import declared_icgp_terms, undeclared_icgp_terms
 from kg.ontology.loading import load_store
 from kg.ontology.namespaces import ICGP, ONTOLOGY_IRI
@@ -45,8 +45,8 @@ def test_mini_package_builds_to_exactly_the_expected_triples() -> None:
     assert built.result.graph == NamedNode("https://example.org/id/mini/graph")
 
 
-def test_two_builds_give_the_identical_set_of_quads() -> None:
-    first = build_package(sample_study_dir()).result.quads
+def test_two_builds_give_the_identical_set_of_quads(sample_built: BuiltStudy) -> None:
+    first = sample_built.result.quads  # built once per run, at the same fixed build time
     second = build_package(sample_study_dir()).result.quads
     assert set(first) == set(second)
     assert len(first) == len(set(first))
@@ -61,17 +61,17 @@ def test_without_a_fixed_epoch_only_the_two_build_times_differ(monkeypatch: pyte
     assert len(fixed ^ now) == 4
 
 
-def test_built_graph_has_no_blank_nodes_and_one_named_graph() -> None:
-    quads = build_package(sample_study_dir()).result.quads
+def test_built_graph_has_no_blank_nodes_and_one_named_graph(sample_built: BuiltStudy) -> None:
+    quads = sample_built.result.quads
     graphs = {q.graph_name for q in quads}
     assert graphs == {NamedNode("https://w3id.org/icgp/id/stuttgart-i40-clusters/graph")}
     assert not any(isinstance(term, BlankNode) for q in quads for term in (q.subject, q.object))
 
 
-def test_every_icgp_term_of_the_sample_graph_is_declared() -> None:
+def test_every_icgp_term_of_the_sample_graph_is_declared(sample_built: BuiltStudy) -> None:
     declared = declared_icgp_terms(load_store(None))
     sample = Store()
-    sample.extend(build_package(sample_study_dir()).result.quads)
+    sample.extend(sample_built.result.quads)
     assert undeclared_icgp_terms(sample, declared) == []
 
 
@@ -84,9 +84,8 @@ def test_source_map_points_at_file_row_and_column() -> None:
     assert built.source_map.locate(segment, "http://www.w3.org/ns/oa#end") == ("segments.csv", 2, "end")
 
 
-def test_rebuilding_replaces_the_study_graph_and_nothing_else(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
-    assert runner.invoke(app, ["build", str(MINI), "--store", str(store_dir)]).exit_code == 0
+def test_rebuilding_replaces_the_study_graph_and_nothing_else(tmp_path: Path, mini_store_dir: Path) -> None:
+    store_dir = shutil.copytree(mini_store_dir, tmp_path / "store")  # MINI built by icgp build --store
     store = Store(str(store_dir))
     other = NamedNode("https://example.org/other")
     store.add(Quad(other, other, other, other))
@@ -102,9 +101,9 @@ def test_rebuilding_replaces_the_study_graph_and_nothing_else(tmp_path: Path) ->
     assert {ONTOLOGY_IRI, "https://w3id.org/icgp/vocab/i40t", "https://w3id.org/icgp/vocab/nuts"} <= names
 
 
-def test_a_failing_build_leaves_store_and_output_untouched(tmp_path: Path) -> None:
+def test_a_failing_build_leaves_store_and_output_untouched(tmp_path: Path, mini_store_dir: Path) -> None:
     store_dir, output = tmp_path / "store", tmp_path / "out.nq"
-    assert runner.invoke(app, ["build", str(MINI), "--store", str(store_dir)]).exit_code == 0
+    shutil.copytree(mini_store_dir, store_dir)  # MINI built by icgp build --store
     output.write_bytes(b"previous content\n")
     before = set(Store(str(store_dir)).quads_for_pattern(None, None, None, None))
     broken = tmp_path / "broken"

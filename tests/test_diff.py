@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli import app
 from kg.build.serialize import to_rdflib
 from kg.ontology.resources import sample_study_dir
-from kg.publish.diff import CS, diff_paths, diff_quads, render_markdown, to_quads
+from kg.publish.diff import CS, Diff, diff_paths, diff_quads, render_markdown, to_quads
 
 ID = "https://w3id.org/icgp/id/stuttgart-i40-clusters/"
 ICGP = "https://w3id.org/icgp/ontology#"
@@ -51,8 +51,15 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return edited_sample(tmp_path_factory.mktemp("diff") / "edited")
 
 
-def test_diff_lists_exactly_the_edits(edited: Path) -> None:
-    diff = diff_paths(sample_study_dir(), edited)
+@pytest.fixture(scope="module")
+def diff(edited: Path) -> Diff:
+    """The sample against its edited copy (both built at the fixed build time), read by several tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        return diff_paths(sample_study_dir(), edited)
+
+
+def test_diff_lists_exactly_the_edits(diff: Diff) -> None:
     assert [(e.status, e.key) for e in diff.entities] == [
         ("added", ID + "activity/act-99"),
         ("removed", ID + "interaction/ix-002"),
@@ -74,8 +81,8 @@ def test_diff_lists_exactly_the_edits(edited: Path) -> None:
     assert diff.counts()[ICGP + "Interaction"] == {"added": 0, "removed": 1, "changed": 0}
 
 
-def test_markdown_names_each_edit(edited: Path) -> None:
-    text = render_markdown(diff_paths(sample_study_dir(), edited), title="test")
+def test_markdown_names_each_edit(diff: Diff) -> None:
+    text = render_markdown(diff, title="test")
     assert "1 added, 1 removed, 1 changed" in text
     assert (
         "- `<https://w3id.org/icgp/id/stuttgart-i40-clusters/activity/act-99>` (Robot welding clinic)" in text
@@ -84,8 +91,7 @@ def test_markdown_names_each_edit(edited: Path) -> None:
     assert "| `icgp:Interaction` | 0 | 1 | 0 |" in text
 
 
-def test_the_rdf_change_set_holds_the_same_edits(edited: Path) -> None:
-    diff = diff_paths(sample_study_dir(), edited)
+def test_the_rdf_change_set_holds_the_same_edits(diff: Diff) -> None:
     graph = rdflib.Graph()
     for q in to_quads(diff):
         graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
@@ -114,6 +120,7 @@ def test_blank_node_labels_do_not_count_as_changes() -> None:
     assert [(e.status, e.key) for e in entities] == [("changed", "http://x/a")]
 
 
+@pytest.mark.slow
 def test_cli_exits_0_for_no_change_and_1_for_changes(edited: Path, tmp_path: Path) -> None:
     same = runner.invoke(app, ["diff", str(sample_study_dir()), str(sample_study_dir())])
     assert same.exit_code == 0, same.output

@@ -26,10 +26,11 @@ from pyoxigraph import Store
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build.study import build_package
+from kg.build.study import BuiltStudy, build_package
 from kg.ontology.resources import sample_study_dir
-from kg.query.catalogue import catalogue, prepare
-from kg.query.run import EndpointTarget, StoreTarget, reference_graphs, sample_store
+from kg.query.catalogue import catalogue
+from kg.query.parameters import prepare
+from kg.query.run import EndpointTarget, StoreTarget, reference_graphs
 
 runner = CliRunner()
 STUDY_GRAPH = "https://w3id.org/icgp/id/stuttgart-i40-clusters/graph"
@@ -105,8 +106,9 @@ def published(server: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def local() -> Store:
-    return sample_store()
+def local(sample_store: Store) -> Store:
+    """The sample study in an in-memory store (built once per run): what the endpoint must answer alike."""
+    return sample_store
 
 
 def remote_count(server: str) -> int:
@@ -116,8 +118,10 @@ def remote_count(server: str) -> int:
     return int(cell.value)
 
 
-def test_publish_reports_the_triples_sent(server: str, published: dict[str, Any], local: Store) -> None:
-    triples = build_package(sample_study_dir()).result.triples
+def test_publish_reports_the_triples_sent(
+    server: str, published: dict[str, Any], local: Store, sample_built: BuiltStudy
+) -> None:
+    triples = sample_built.result.triples
     lines = published["stdout"].splitlines()
     assert lines[0] == f"{triples} triples replaced graph <{STUDY_GRAPH}> (HTTP 201)"
     reference = sum(

@@ -14,11 +14,12 @@ from typer.testing import CliRunner
 
 from cli import app
 from kg.importers.eurostat import CONF_STATUS, OBS_STATUS, OBS_VALUE, import_eurostat
-from kg.importers.target import SDMX_CODE, SDMX_DIMENSION
+from kg.importers.target import SDMX_CODE, SDMX_DIMENSION, ImportResult
 from kg.ontology.concepts import load_concepts
 from kg.ontology.namespaces import ICGP, QB
 from kg.ontology.resources import sample_study_dir
-from kg.query.catalogue import load_query_file, prepare, scoping_problems
+from kg.query.catalogue import load_query_file, scoping_problems
+from kg.query.parameters import prepare
 from kg.query.run import StoreTarget, package_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,11 +39,20 @@ def dii(external_data: Path) -> Path:
     return external_data / "eurostat-ict-enterprises" / "isoc_e_dii.csv"
 
 
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory, dii: Path) -> tuple[Path, ImportResult]:
+    """A copy of the mini study with isoc_e_dii imported (once for the tests that only read it)."""
+    target = tmp_path_factory.mktemp("eurostat") / "mini"
+    shutil.copytree(FIXTURES / "build" / "mini", target)
+    return target, import_eurostat(dii, target)
+
+
 def rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))
 
 
+@pytest.mark.slow
 def test_every_row_with_a_value_becomes_one_observation(study: Path, dii: Path) -> None:
     table = rows(dii)
     with_value = [r for r in table if r["OBS_VALUE"]]
@@ -77,8 +87,8 @@ def test_every_row_with_a_value_becomes_one_observation(study: Path, dii: Path) 
             assert flags == set(row["OBS_FLAG"])
 
 
-def test_dimensions_use_nuts_and_the_size_vocabulary(study: Path, dii: Path) -> None:
-    g = rdflib.Graph().parse(import_eurostat(dii, study).path)
+def test_dimensions_use_nuts_and_the_size_vocabulary(imported: tuple[Path, ImportResult]) -> None:
+    g = rdflib.Graph().parse(imported[1].path)
     obs = URIRef(
         "https://example.org/id/mini/observation/isoc-e-dii/A/10-49/C10-S951_X_K/E_DI3_GELO/PC_ENT/AT/2021"
     )
@@ -127,11 +137,13 @@ def test_a_table_without_geo_is_refused(study: Path, tmp_path: Path) -> None:
 # --- saved queries -------------------------------------------------------------------------------
 
 
-def test_eu27_share_of_small_enterprises_with_basic_digital_intensity_by_year(study: Path, dii: Path) -> None:
-    import_eurostat(dii, study)
+def test_eu27_share_of_small_enterprises_with_basic_digital_intensity_by_year(
+    imported: tuple[Path, ImportResult], dii: Path
+) -> None:
+    store = StoreTarget(package_store(imported[0]))
     query = load_query_file(QUERIES / "eurostat_indicator_by_year.rq")
     assert scoping_problems(query) == []
-    answer = StoreTarget(package_store(study)).run(prepare(query, {}))
+    answer = store.run(prepare(query, {}))
     years = [(row[0], row[1]) for row in answer.values()]
     # Checked by hand in isoc_e_dii.csv: EU27_2020, 10-49, E_DI3_GELO.
     assert years == [("2021", "51.79"), ("2023", "54.78"), ("2025", "68.85")]
@@ -141,7 +153,7 @@ def test_eu27_share_of_small_enterprises_with_basic_digital_intensity_by_year(st
         if (r["geo"], r["size_emp"], r["indic_is"]) == ("EU27_2020", "10-49", "E_DI3_GELO")
     ]
     assert years == sorted(expected)
-    confidential = StoreTarget(package_store(study)).run(prepare(query, {"area": "ME", "size": "GE250"}))
+    confidential = store.run(prepare(query, {"area": "ME", "size": "GE250"}))
     assert [(row[0], row[1], row[3]) for row in confidential.values()] == [
         ("2021", "67.17", None),
         ("2023", None, SDMX_CODE + "confStatus-C"),

@@ -14,14 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from graph_compare import isomorphic
 from pyoxigraph import RdfFormat, Store
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.ontology import resources
 from kg.ontology.loading import load_store
 from kg.ontology.quality import Rule, load_rules, run_rule
-from kg.publish.release import make_release
 
 ONTOLOGY = rdflib.URIRef("https://w3id.org/icgp/ontology")
 BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")
@@ -47,14 +46,9 @@ METADATA_VOCABULARIES = (
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("foops") / "release"
-    mini = Path(__file__).parent / "fixtures" / "build" / "mini"
-    # A publisher mints the DOI (e.g. on Zenodo) before releasing; this one is made up for the test.
-    make_release(
-        mini, folder, "1.0.0", files_url="https://files.example.org/icgp/", doi="10.5281/zenodo.1234567"
-    )
-    return folder
+def release(sample_releases: tuple[Path, Path]) -> Path:
+    """A release with a DOI and files under https://files.example.org/icgp/ (``conftest.RELEASE_ARGS``)."""
+    return sample_releases[0]
 
 
 def documents(release: Path) -> list[Path]:

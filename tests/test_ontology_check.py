@@ -18,6 +18,7 @@ from kg.errors import InputError
 from kg.ontology import declared_terms as dt
 from kg.ontology import quality as oc
 from kg.ontology import reasoning
+from kg.ontology.loading import load_with_imports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qc"
 CLEAN = FIXTURES / "clean.ttl"
@@ -26,6 +27,7 @@ I = "https://w3id.org/icgp/ontology#"  # noqa: E741 - reads like the icgp: prefi
 X = "https://w3id.org/icgp/vocab/x/"
 ONT = "https://w3id.org/icgp/ontology"
 VX = "https://w3id.org/icgp/vocab/x"
+VY = "https://w3id.org/icgp/vocab/y"
 ORG = "http://www.w3.org/ns/org#"
 OWL_ = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -33,6 +35,10 @@ RDFS_ = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 VANN = "http://purl.org/vocab/vann/"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EX = "https://w3id.org/icgp/id/test/"
+RDF_PROPERTY = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property"
 
 LABEL, COMMENT, SUBCLASS = RDFS_ + "label", RDFS_ + "comment", RDFS_ + "subClassOf"
 DEFINITION, PREFLABEL, NOTATION = SKOS + "definition", SKOS + "prefLabel", SKOS + "notation"
@@ -212,6 +218,43 @@ EXPECTED: dict[str, tuple[str, list[Row]]] = {
     "concept_missing_definition": ("warn", [(X + "a", DEFINITION, None), (X + "b", DEFINITION, None)]),
     # ICGP
     "undeclared_icgp_term": ("error", [(I + "Gadgett", RDF_TYPE, None), (I + "rnak", RDF_TYPE, None)]),
+    "concept_class_by_scheme": (
+        "error",
+        [(X + "non-pole", RDF_TYPE, ref(I + "Verdict")), (VY + "/region", RDF_TYPE, ref(I + "Verdict"))],
+    ),
+    "actor_class_hierarchy": (
+        "error",
+        [
+            (X + "bank", I + "actorClass", ref(I + "Investor")),
+            (X + "citizen", I + "actorClass", ref(I + "Person")),
+            (X + "fund", I + "actorClass", ref(I + "Investor")),
+            (X + "fund", I + "actorClass", ref(I + "SME")),
+            (X + "other", I + "actorClass", None),
+        ],
+    ),
+    # OWL 2 DL profile
+    "undeclared_term": (
+        "error",
+        [
+            (DCT + "identifier", RDF_TYPE, ref(RDF_PROPERTY)),
+            (SKOS + "Concept", RDF_TYPE, ref(OWL_ + "Class")),
+            (SKOS + "broader", RDF_TYPE, ref(RDF_PROPERTY)),
+            (SCHEMA + "Event", RDF_TYPE, ref(OWL_ + "Class")),
+            (SCHEMA + "startDate", RDF_TYPE, ref(RDF_PROPERTY)),
+            (I + "Gizmo", RDF_TYPE, ref(OWL_ + "Class")),
+        ],
+    ),
+    "non_owl2_datatype": (
+        "error",
+        [
+            (EX + "m1", I + "code", f'"A-1"^^<{EX}code>'),
+            (EX + "m1", I + "duration", f'"P2Y"^^<{XSD}duration>'),
+            (EX + "m1", I + "foundingYear", f'"1998"^^<{XSD}gYear>'),
+            (EX + "m1", I + "memberSince", f'"2015-03-01"^^<{XSD}date>'),
+            (ONT, DCT + "created", f'"2025-01-01"^^<{XSD}date>'),
+            (I + "memberSince", RDFS_ + "range", ref(XSD + "date")),
+        ],
+    ),
 }
 
 RULES = {rule.name: rule for rule in oc.load_rules()}
@@ -237,11 +280,28 @@ def test_rule_catches_its_fixture(name: str) -> None:
     assert {finding.level for finding in findings} == {level}
 
 
+# Counted by hand in tests/fixtures/qc/clean.ttl: 2 ICGP, 1 ORG and 2 SKOS classes; 2 ICGP and 5 SKOS
+# object properties; icgp:foundingYear and skos:notation; 8 DCMI, 2 VANN and 3 SKOS annotation properties.
+CLEAN_AXIOMS = dict.fromkeys(oc.AXIOM_PATTERNS, 0) | {
+    "classes": 5,
+    "object_properties": 7,
+    "datatype_properties": 2,
+    "annotation_properties": 13,
+    "subclass_of": 2,
+    "disjoint_classes": 1,
+    "inverse_properties": 1,
+    "domains": 2,
+    "ranges": 2,
+}
+
+
 def test_clean_fixture_passes_every_rule() -> None:
     report = oc.check_files([CLEAN])
     assert report.findings == ()
     assert report.counts == {"error": 0, "warn": 0, "info": 0}
-    assert report.triples == 72
+    assert report.triples == 93
+    assert report.axioms == CLEAN_AXIOMS
+    assert (report.imports, report.unresolved_imports) == ((), ())
     assert len(report.rules) == len(EXPECTED)
 
 
@@ -416,9 +476,12 @@ def test_reasoner_copes_with_dates_and_imports() -> None:
     assert (result.consistent, result.unsatisfiable) == (True, ())
 
 
+@pytest.mark.slow
 @pytest.mark.java
 def test_bundled_ontology_and_vocabularies_are_consistent() -> None:
-    result = reasoning.reason(oc.load_store())
+    store, closure = load_with_imports()
+    assert len(closure.files) == 8
+    result = reasoning.reason(store)
     assert (result.consistent, result.unsatisfiable) == (True, ())
 
 
@@ -444,11 +507,17 @@ def warn_only_files(tmp_path: Path) -> list[str]:
 def test_cli_clean_file_exits_0() -> None:
     result = runner.invoke(app, ["ontology", "check", "--no-reasoner", str(CLEAN)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:2] == [
-        f"ICGP ontology check: 1 file(s), 72 triples, {len(EXPECTED)} rules",
+    assert result.stdout.splitlines() == [
+        f"ICGP ontology check: 1 file(s), 93 triples, {len(EXPECTED)} rules",
         "errors: 0  warnings: 0  info: 0",
-    ]
-    assert result.stdout.splitlines()[-2:] == [
+        "axioms: 5 classes, 7 object, 2 datatype and 13 annotation properties",
+        "  class axioms: 2 subclass-of, 0 equivalent-class, 1 disjoint-class, 0 disjoint-union, "
+        "0 restrictions",
+        "  property axioms: 0 sub-property, 0 equivalent-property, 1 inverse pairs, 0 disjoint-property, "
+        "0 chains, 2 domains, 2 ranges, 0 keys",
+        "  characteristics: 0 functional, 0 inverse functional, 0 transitive, 0 symmetric, 0 asymmetric, "
+        "0 reflexive, 0 irreflexive",
+        "",
         "reasoner: skipped (--no-reasoner)",
         "result: passed (fail-on error)",
     ]
@@ -481,10 +550,14 @@ def test_cli_json_shape(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ontology", "check", "--no-reasoner", "--format", "json", *files])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert sorted(data) == ["counts", "fail_on", "files", "findings", "format", "passed", "reasoner", "rules",
-                            "triples"]  # fmt: skip
+    assert sorted(data) == ["axioms", "counts", "data", "fail_on", "files", "findings", "format", "imports",
+                            "owl_rl", "passed", "reasoner", "rules", "triples",
+                            "unresolved_imports"]  # fmt: skip
     assert data["format"] == "icgp-ontology-check/1"
     assert (data["files"], data["fail_on"], data["passed"], data["reasoner"]) == (files, "error", True, None)
+    assert (data["owl_rl"], data["imports"], data["data"]) == (None, [], [])
+    assert data["unresolved_imports"] == []  # clean.ttl's scheme imports the ontology the file itself holds
+    assert data["axioms"] == CLEAN_AXIOMS
     assert data["counts"] == {"error": 0, "warn": 1, "info": 0}
     assert data["findings"] == [
         {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -380,3 +381,26 @@ def test_zip_with_a_symbolic_link_member_is_refused(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{archive}: the member 'organisations-link.csv' is a symbolic link; refusing the study package"
     )
+
+
+def test_a_missing_resource_file_is_reported_at_its_own_entry(tmp_path: Path, concepts: ConceptIndex) -> None:
+    # A rejected entry before it used to shift the line to the entry above.
+    package = tmp_path / "resources"
+    shutil.copytree(PACKAGES / "resources", package)
+    descriptor = package / "datapackage.yaml"
+    text = descriptor.read_text(encoding="utf-8").replace(
+        "  - {name: clusters, path: tables/clusters.csv}\n",
+        '  - "bad"\n  - {name: clusters, path: tables/clusters.csv}\n',
+    )
+    descriptor.write_text(text, encoding="utf-8")
+    missing = [p for p in problems(package, concepts) if p[1] == "package.missing-file"]
+    assert missing == [
+        (
+            "violation",
+            "package.missing-file",
+            "datapackage.yaml",
+            12,
+            "resources",
+            "the resource 'clusters' points to tables/clusters.csv, which is not in the package",
+        )
+    ]

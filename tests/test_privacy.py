@@ -47,6 +47,7 @@ def test_a_study_that_leaks_a_name_and_an_email_is_refused(tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["study"]  # no staging folder left behind
 
 
+@pytest.mark.slow
 def test_a_study_with_pseudonyms_only_is_released(tmp_path: Path) -> None:
     package = package_with_import(tmp_path, "pseudonyms.ttl", public=True)
     out = tmp_path / "release"
@@ -59,6 +60,7 @@ def test_a_study_with_pseudonyms_only_is_released(tmp_path: Path) -> None:
     assert "<https://w3id.org/icgp/ontology#SurveyResponse>" in data
 
 
+@pytest.mark.slow
 def test_quotes_and_answers_stay_out_unless_the_descriptor_makes_them_public(tmp_path: Path) -> None:
     out = tmp_path / "release"
     result = runner.invoke(app, ["release", str(MINI), "--out", str(out), "--version", "1.0.0"])

@@ -19,25 +19,20 @@ from pyoxigraph import Literal, NamedNode, Store
 from kg.errors import InputError
 from kg.ontology import resources
 from kg.ontology.namespaces import ICGP, NUTS, VOCAB_BASE
-from kg.query.catalogue import (
+from kg.query.catalogue import catalogue, find_query, parse_query
+from kg.query.parameters import (
     bind,
     binding_problems,
-    catalogue,
-    find_query,
     iri_term,
     literal_term,
     parse_assignments,
     parse_parameter,
-    parse_query,
     prepare,
-    query_form,
     resolve_bindings,
-    tokens,
-    variables,
-    where_group_start,
-    with_limit,
 )
-from kg.query.run import Cell, QueryResult, StoreTarget, package_store, sample_store
+from kg.query.results import Cell, QueryResult
+from kg.query.run import StoreTarget, package_store, sample_store
+from kg.query.sparql_text import query_form, tokens, variables, where_group_start, with_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "qfix"

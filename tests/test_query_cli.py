@@ -521,4 +521,4 @@ def test_a_query_file_with_a_syntax_error_exits_2(tmp_path: Path) -> None:
     query.write_text("SELECT ?x WHERE { ?x ?p }\n", encoding="utf-8")
     result = icgp("query", "run", str(query), "--package", str(FIXTURE))
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: the query is not valid SPARQL:")
+    assert result.stderr.startswith(f"error: {query}: the query is not valid SPARQL: error at ")

@@ -12,13 +12,15 @@ import pytest
 import rdflib
 from pyoxigraph import Store
 from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, SKOS
 from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import build_package
+from kg.errors import InputError
+from kg.importers.refiqda_offsets import PositionMap, offset_unit
 from kg.importers.refiqda_rdf import import_qdpx
-from kg.importers.refiqda_xml import PROJECT_NS
+from kg.importers.refiqda_schema import PROJECT_NS
 from kg.ontology.declared_terms import declared_icgp_terms, undeclared_icgp_terms
 from kg.ontology.loading import load_store
 from kg.ontology.namespaces import ICGP, OA, PROV
@@ -27,6 +29,7 @@ from kg.package import safe_input
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "build" / "mini"
 QUIRKS = FIXTURES / "imports" / "quirks"
+EMOJI = FIXTURES / "imports" / "emoji"
 runner = CliRunner()
 
 
@@ -161,8 +164,13 @@ def test_demo_package_validates_under_the_shapes(study: Path, demo: Path) -> Non
     imported = [
         r for r in results if (built.source_map.locate(r.focus) or ("",))[0] == "imports/qdpx-demo.ttl"
     ]
-    # Only the licence, which a REFI-QDA project does not state, is left as a warning.
-    assert [r.message.split(":")[0] for r in imported] == ["The data set states no licence as an IRI"]
+    # The QDA project is a dcat:Dataset; it carries the package's licence, so nothing is left to warn about.
+    assert imported == []
+    project = URIRef("https://example.org/id/mini/qda-project/demo")
+    g = graph_of(study / "imports" / "qdpx-demo.ttl")
+    assert set(g.objects(project, DCTERMS.license)) == {
+        URIRef("https://creativecommons.org/licenses/by/4.0/")
+    }
 
 
 def test_a_re_import_replaces_its_own_file_with_identical_bytes(study: Path, demo: Path) -> None:
@@ -333,6 +341,192 @@ def test_a_codebook_imports_its_codes(study: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study)])
     assert result.exit_code == 2
     assert "does not conform to the REFI-QDA schema" in result.stderr
+
+
+# --- selection offsets: code points and UTF-16 code units ------------------------------------------
+
+SEGMENTS = "https://example.org/id/mini/segment/emoji/Focus-group-2/"
+# The quotes of the emoji fixture by their spans in code points (see the comment in its project.qde).
+EMOJI_QUOTES = {
+    "11-34": "Wie läuft der 3D-Druck?",
+    "51-59": "Super \U0001f44d\U0001f3fd",
+    "61-85": "aber die Schulung fehlt.",
+    "98-155": "Zoe\u0308 sagt, das Cafe\u0301 nebenan hilft \U0001f916\U0001f9be beim Programmieren.",
+    "113-118": "Cafe\u0301",
+}
+
+
+def quotes_of(path: Path) -> dict[str, str]:
+    """Every quote of an import, by the span part of its segment IRI."""
+    g = graph_of(path)
+    found = {}
+    for quote, text in g.subject_objects(URIRef(OA.exact)):
+        span = str(quote).removeprefix(SEGMENTS).removesuffix("/quote")
+        found[span] = str(text)
+    return found
+
+
+def test_nvivo_offsets_count_utf16_code_units(study: Path, tmp_path: Path) -> None:
+    """NVivo counts an emoji twice; every quote after the first emoji used to be shifted."""
+    archive = zip_folder(EMOJI, tmp_path / "emoji.qdpx")
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    path = study / "imports" / "qdpx-emoji.ttl"
+    assert quotes_of(path) == EMOJI_QUOTES
+    g = graph_of(path)
+    # Positions are written in code points, as Web Annotation selectors count them.
+    position = URIRef(SEGMENTS + "61-85/position")
+    assert (int(g.value(position, URIRef(OA.start))), int(g.value(position, URIRef(OA.end)))) == (61, 85)
+    source = URIRef("https://example.org/id/mini/source/emoji/Focus-group-2")
+    assert int(g.value(source, URIRef(ICGP.documentLength))) == 156
+    assert "  selections: 5\n" in result.stdout
+    # The selection that starts between the two halves of the robot emoji is skipped, and said so.
+    assert (
+        "warning: 1 selection(s) start or end inside a character that takes two UTF-16 code units, with "
+        "offsets read as utf16 (NVivo 14 exported the project, and it counts UTF-16 code units); skipped: "
+        "'Focus group 2' 137-160. If the offsets count code points, import again with --offsets codepoints\n"
+    ) in result.stderr
+    assert "not imported: 1 selection(s)" in result.stderr
+
+
+def test_the_offsets_option_overrides_the_exporting_software(study: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "qualcoder"
+    shutil.copytree(EMOJI, folder)
+    qde = folder / "project.qde"
+    qde.write_text(
+        qde.read_text(encoding="utf-8").replace('origin="NVivo 14"', 'origin="QualCoder 3.5"'),
+        encoding="utf-8",
+    )
+    archive = zip_folder(folder, tmp_path / "emoji.qdpx")
+    # QualCoder counts code points, so the same numbers now select other text; the import says where
+    # the choice matters and how to choose otherwise.
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    shifted = quotes_of(study / "imports" / "qdpx-emoji.ttl")
+    assert shifted["64-88"] == "r die Schulung fehlt.\nTe"
+    assert shifted["52-62"] == "uper \U0001f44d\U0001f3fd, a"
+    assert (
+        "warning: 1 source(s) contain characters outside the Basic Multilingual Plane (such as emoji), where "
+        "tools count offsets differently: 'Focus group 2'. Offsets were read as codepoints (the default: "
+        "QualCoder 3.5 exported the project); if quotes look shifted, import again with --offsets utf16\n"
+    ) in result.stderr
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study), "--offsets", "utf16"])
+    assert result.exit_code == 0, result.output
+    assert quotes_of(study / "imports" / "qdpx-emoji.ttl") == EMOJI_QUOTES
+    assert "offsets read as utf16 (as --offsets says); skipped" in result.stderr
+    assert "Basic Multilingual Plane" not in result.stderr  # the unit was given, not assumed
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study), "--offsets", "bytes"])
+    assert result.exit_code == 2
+    assert "'bytes' is not one of 'codepoints', 'utf16'" in result.stderr
+
+
+def test_positions_map_from_utf16_code_units_to_code_points() -> None:
+    text = "a\U0001f680b\u0301c"  # a, rocket (two UTF-16 units), b, combining acute, c
+    utf16 = PositionMap(text, "utf16")
+    assert utf16.unit_length == 6 and utf16.length == 5
+    assert [utf16.codepoint(p) for p in range(7)] == [0, 1, None, 2, 3, 4, 5]
+    assert utf16.codepoint(9) == 8  # past the end: as far past the end as before
+    codepoints = PositionMap(text, "codepoints")
+    assert [codepoints.codepoint(p) for p in (0, 2, 7)] == [0, 2, 7]
+    assert offset_unit("NVivo Pro 12", None).name == "utf16"
+    assert offset_unit("ATLAS.ti Win 26.1.1", None).name == "codepoints"
+    assert offset_unit(None, None).reason == "(the default: the project names no exporting software)"
+    assert offset_unit("NVivo 14", "codepoints").name == "codepoints"
+    with pytest.raises(InputError, match="--offsets must be one of codepoints, utf16, not 'chars'"):
+        offset_unit(None, "chars")
+
+
+# --- older codebooks, bare project files, language ------------------------------------------------
+
+LEGACY_CODEBOOK = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<CodeBook xmlns="urn:QDA-XML:codebook:0:4" origin="ATLAS.ti Win 26.1.1"><Codes>'
+    '<Code guid="11111111-1111-4111-8111-111111111111" name="Parent" isCodable="true">'
+    "<Description>Comment</Description>"
+    '<Code guid="22222222-2222-4222-8222-222222222222" name="Child" isCodable="true"/></Code>'
+    "</Codes></CodeBook>"
+)
+
+
+def test_a_codebook_in_the_draft_namespace_is_read(study: Path, tmp_path: Path) -> None:
+    """ATLAS.ti and MAXQDA write codebooks in urn:QDA-XML:codebook:0:4, with the elements of 1.0."""
+    qdc = tmp_path / "atlas.qdc"
+    qdc.write_text(LEGACY_CODEBOOK, encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    assert "  codes: 2\n" in result.stdout
+    g = graph_of(study / "imports" / "qdc-atlas.ttl")
+    child = URIRef("https://example.org/id/mini/code/atlas/Parent/Child")
+    assert g.value(child, SKOS.notation) == Literal("Parent > Child")
+    assert g.value(child, SKOS.broader) == URIRef("https://example.org/id/mini/code/atlas/Parent")
+    # The same codes under a 1.0 root (a mixed file) are read too; vendor elements are reported.
+    mixed = tmp_path / "mixed.qdc"
+    mixed.write_text(
+        LEGACY_CODEBOOK.replace(
+            '<CodeBook xmlns="urn:QDA-XML:codebook:0:4"',
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:o="urn:QDA-XML:codebook:0:4" '
+            'xmlns:v="urn:example:vendor"',
+        )
+        .replace("<Codes>", "<o:Codes><v:Colour/>")
+        .replace("</Codes>", "</o:Codes>"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "qdc", str(mixed), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    assert "  codes: 2\n" in result.stdout
+    assert "warning: mixed.qdc: ignored 1 vendor-specific element(s) {urn:example:vendor}Colour\n" in (
+        result.stderr
+    )
+
+
+def test_a_bare_project_file_is_imported_without_its_texts(study: Path, demo: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "project.qde"
+    with zipfile.ZipFile(demo) as archive:
+        bare.write_bytes(archive.read("project.qde"))
+    result = runner.invoke(app, ["import", "qdpx", str(bare), "--into", str(study), "--name", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "  codes: 262\n  mapped codes: 0\n  coders: 1\n  sources: 2\n  selections: 158\n" in result.stdout
+    assert (
+        "warning: project.qde is a bare project file, not a .qdpx archive, so the texts of 2 source(s) were "
+        "not available ('board_2017', 'admin-1'); they were imported without quotes or length. Import the "
+        ".qdpx export to get them\n"
+    ) in result.stderr
+    g = graph_of(study / "imports" / "qdpx-demo.ttl")
+    assert len(set(g.subjects(RDF.type, URIRef(ICGP.CodedSegment)))) == 158
+    assert list(g.triples((None, URIRef(OA.exact), None))) == []
+    assert list(g.triples((None, URIRef(ICGP.documentLength), None))) == []
+    text = tmp_path / "notes.qdpx"
+    text.write_text("not a project", encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdpx", str(text), "--into", str(study)])
+    assert result.exit_code == 2
+    assert "is neither a REFI-QDA project archive (.qdpx, a zip file) nor a project.qde XML file" in (
+        result.stderr
+    )
+
+
+def test_the_language_option_tags_the_imported_text(study: Path, tmp_path: Path) -> None:
+    archive = zip_folder(EMOJI, tmp_path / "emoji.qdpx")
+    result = runner.invoke(app, ["import", "qdpx", str(archive), "--into", str(study), "--language", "de-AT"])
+    assert result.exit_code == 0, result.output
+    g = graph_of(study / "imports" / "qdpx-emoji.ttl")
+    assert g.value(URIRef(SEGMENTS + "61-85/quote"), URIRef(OA.exact)) == Literal(
+        "aber die Schulung fehlt.", lang="de-AT"
+    )
+    code = URIRef("https://example.org/id/mini/code/emoji/Barriers/Skills-shortage")
+    assert g.value(code, SKOS.prefLabel) == Literal("Skills shortage", lang="de-AT")
+    qdc = tmp_path / "atlas.qdc"
+    qdc.write_text(LEGACY_CODEBOOK, encoding="utf-8")
+    result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study), "--language", "fr"])
+    assert result.exit_code == 0, result.output
+    g = graph_of(study / "imports" / "qdc-atlas.ttl")
+    parent = URIRef("https://example.org/id/mini/code/atlas/Parent")
+    assert g.value(parent, SKOS.definition) == Literal("Comment", lang="fr")
+    result = runner.invoke(app, ["import", "qdc", str(qdc), "--into", str(study), "--language", "de_DE"])
+    assert result.exit_code == 2
+    assert (
+        "--language 'de_DE' is not a BCP 47 language tag; give one such as en, de, de-AT or pt-BR"
+        in result.stderr
+    )
 
 
 # --- safety ---------------------------------------------------------------------------------------

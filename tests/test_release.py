@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from kg.ontology import resources
-from kg.publish.release import htaccess
+from kg.publish.release_pages import htaccess
 
-REPO = Path(__file__).resolve().parent.parent
 FILES_URL = "https://files.example.org/icgp/"
 STUDY_GRAPH = "https://w3id.org/icgp/id/stuttgart-i40-clusters/graph"
 runner = CliRunner()
@@ -30,34 +28,14 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 
-def run_release(out: Path, *args: str, epoch: str | None = None, seed: str = "0") -> None:
-    """Run ``icgp release`` in a fresh Python process (another hash seed, another clock)."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    env["PYTHONHASHSEED"] = seed
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    command = [sys.executable, "-c", "from cli import app; app()", "release", *args, "--out", str(out)]
-    result = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("release")
-    first, second = base / "first", base / "second"
-    run_release(first, "--version", "1.0.0", "--files-url", FILES_URL, epoch="1700000000", seed="1")
-    run_release(second, "--version", "1.0.0", "--files-url", FILES_URL, epoch="1800000000", seed="2")
-    return first, second
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
 
-def test_the_bundle_has_the_promised_layout(releases: tuple[Path, Path]) -> None:
-    names = set(files_of(releases[0]))
+def test_the_bundle_has_the_promised_layout(sample_releases: tuple[Path, Path]) -> None:
+    names = set(files_of(sample_releases[0]))
     top = {".htaccess", "CHANGELOG.md", "README.md", "SHA256SUMS", "catalog.ttl", "index.html"}
     top |= {"provenance.ttl", "service.ttl", "void.ttl"}
     assert top <= names
@@ -71,9 +49,9 @@ def test_the_bundle_has_the_promised_layout(releases: tuple[Path, Path]) -> None
 
 
 def test_two_releases_of_the_same_input_differ_only_in_the_provenance_file(
-    releases: tuple[Path, Path],
+    sample_releases: tuple[Path, Path],
 ) -> None:
-    first, second = (files_of(r) for r in releases)
+    first, second = (files_of(r) for r in sample_releases)
     assert first.keys() == second.keys()
     differing = sorted(name for name in first if first[name] != second[name])
     assert differing == ["provenance.ttl"]
@@ -81,20 +59,24 @@ def test_two_releases_of_the_same_input_differ_only_in_the_provenance_file(
     assert b"2027-01-15T08:00:00Z" in second["provenance.ttl"]
 
 
-def test_every_timestamp_sits_in_the_provenance_file(releases: tuple[Path, Path]) -> None:
-    for name, data in files_of(releases[0]).items():
+def test_every_timestamp_sits_in_the_provenance_file(sample_releases: tuple[Path, Path]) -> None:
+    for name, data in files_of(sample_releases[0]).items():
         if name != "provenance.ttl":
             assert b"2023-11-14" not in data, name
-            assert b"XMLSchema#dateTime" not in data, name
+            # dates of the study are midnight xsd:dateTime values (OWL 2 has no xsd:date); any other time of
+            # day would be a timestamp that belongs in provenance.ttl
+            assert not re.search(rb'\d{4}-\d{2}-\d{2}T(?!00:00:00")[0-9:.]+(Z|[+-]\d{2}:\d{2})?"', data), name
     build = "https://w3id.org/icgp/id/stuttgart-i40-clusters/build/stuttgart-i40-clusters"
-    prov = rdflib.Graph().parse(releases[0] / "provenance.ttl")
+    prov = rdflib.Graph().parse(sample_releases[0] / "provenance.ttl")
     started = prov.value(rdflib.URIRef(build), rdflib.URIRef("http://www.w3.org/ns/prov#startedAtTime"))
     assert started is not None
     assert started.toPython() == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)  # type: ignore[union-attr]
 
 
-def test_checksums_cover_every_file_but_themselves_and_the_dated_record(releases: tuple[Path, Path]) -> None:
-    folder = releases[0]
+def test_checksums_cover_every_file_but_themselves_and_the_dated_record(
+    sample_releases: tuple[Path, Path],
+) -> None:
+    folder = sample_releases[0]
     listed = {}
     for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ", 1)
@@ -109,17 +91,17 @@ def test_checksums_cover_every_file_but_themselves_and_the_dated_record(releases
     assert hashlib.sha256(files["SHA256SUMS"]).hexdigest() in recorded
 
 
-def test_data_files_hold_the_study_graph_without_build_times(releases: tuple[Path, Path]) -> None:
+def test_data_files_hold_the_study_graph_without_build_times(sample_releases: tuple[Path, Path]) -> None:
     store = Store()
-    store.load(path=str(releases[0] / "data/stuttgart-i40-clusters.nq"), format=RdfFormat.N_QUADS)
+    store.load(path=str(sample_releases[0] / "data/stuttgart-i40-clusters.nq"), format=RdfFormat.N_QUADS)
     assert {g.value for g in store.named_graphs()} == {STUDY_GRAPH}
     assert len(store) == 13663  # the 13665 quads of the build minus its two timestamps
     times = store.query("ASK { GRAPH ?g { ?s <http://www.w3.org/ns/prov#startedAtTime> ?t } }")
     assert not bool(times)
 
 
-def test_void_describes_partitions_counts_licence_and_dumps(releases: tuple[Path, Path]) -> None:
-    void = rdflib.Graph().parse(releases[0] / "void.ttl")
+def test_void_describes_partitions_counts_licence_and_dumps(sample_releases: tuple[Path, Path]) -> None:
+    void = rdflib.Graph().parse(sample_releases[0] / "void.ttl")
     dataset = rdflib.URIRef("https://w3id.org/icgp/id/stuttgart-i40-clusters/dataset/stuttgart-i40-clusters")
     assert int(void.value(dataset, VOID.triples)) == 13663  # type: ignore[arg-type]
     partitions = {
@@ -140,8 +122,8 @@ def test_void_describes_partitions_counts_licence_and_dumps(releases: tuple[Path
     assert str(void.value(top, VOID.sparqlEndpoint)) == "http://127.0.0.1:7878/sparql"
 
 
-def test_dcat_distributions_match_the_files(releases: tuple[Path, Path]) -> None:
-    folder = releases[0]
+def test_dcat_distributions_match_the_files(sample_releases: tuple[Path, Path]) -> None:
+    folder = sample_releases[0]
     catalog = rdflib.Graph().parse(folder / "catalog.ttl")
     distributions = list(catalog.subjects(rdflib.RDF.type, DCAT.Distribution))
     assert len(distributions) > 100
@@ -160,8 +142,8 @@ def test_dcat_distributions_match_the_files(releases: tuple[Path, Path]) -> None
     assert catalog.value(ontology, DCAT.landingPage) == rdflib.URIRef(f"{FILES_URL}1.0.0/ontology/icgp.html")
 
 
-def test_service_description_names_the_endpoint_and_graphs(releases: tuple[Path, Path]) -> None:
-    sd = rdflib.Graph().parse(releases[0] / "service.ttl")
+def test_service_description_names_the_endpoint_and_graphs(sample_releases: tuple[Path, Path]) -> None:
+    sd = rdflib.Graph().parse(sample_releases[0] / "service.ttl")
     service = next(sd.subjects(rdflib.RDF.type, SD.Service))
     assert str(sd.value(service, SD.endpoint)) == "http://127.0.0.1:7878/sparql"
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in sd
@@ -169,8 +151,8 @@ def test_service_description_names_the_endpoint_and_graphs(releases: tuple[Path,
     assert {STUDY_GRAPH, "https://w3id.org/icgp/ontology", "https://w3id.org/icgp/vocab/nuts"} <= names
 
 
-def test_htaccess_serves_five_formats_from_files_in_the_bundle(releases: tuple[Path, Path]) -> None:
-    folder = releases[0]
+def test_htaccess_serves_five_formats_from_files_in_the_bundle(sample_releases: tuple[Path, Path]) -> None:
+    folder = sample_releases[0]
     text = (folder / ".htaccess").read_text(encoding="utf-8")
     for media in (
         "text/html",
@@ -195,8 +177,8 @@ def test_htaccess_serves_five_formats_from_files_in_the_bundle(releases: tuple[P
     assert htaccess(FILES_URL, "1.0.0") == text
 
 
-def test_html_docs_have_an_anchor_for_each_term(releases: tuple[Path, Path]) -> None:
-    folder = releases[0]
+def test_html_docs_have_an_anchor_for_each_term(sample_releases: tuple[Path, Path]) -> None:
+    folder = sample_releases[0]
     ontology = (folder / "ontology/icgp.html").read_text(encoding="utf-8")
     for anchor in ("Actor", "InnovationCluster", "employees", "locatedIn"):
         assert f'id="{anchor}"' in ontology
@@ -206,25 +188,27 @@ def test_html_docs_have_an_anchor_for_each_term(releases: tuple[Path, Path]) -> 
     assert 'id="DE11"' in nuts
 
 
-def test_a_first_release_gets_an_initial_changelog_entry(releases: tuple[Path, Path]) -> None:
-    text = (releases[0] / "CHANGELOG.md").read_text(encoding="utf-8")
+def test_a_first_release_gets_an_initial_changelog_entry(sample_releases: tuple[Path, Path]) -> None:
+    text = (sample_releases[0] / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## 1.0.0 (initial release)" in text
     assert "| `icgp:InnovationCluster` | 2 | 0 | 0 |" in text
 
 
+@pytest.mark.slow
 def test_a_release_with_previous_gets_the_diff_in_its_changelog(
-    releases: tuple[Path, Path], tmp_path: Path
+    sample_releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     from test_diff import edited_sample
 
     edited = edited_sample(tmp_path / "edited")
     out = tmp_path / "second"
-    result = runner.invoke(
-        app,
-        ["release", str(edited), "--out", str(out), "--version", "1.1.0", "--previous", str(releases[0])],
-    )
+    # The DOI of the previous release too, so that the study's three edits are the only changes.
+    args = ["--version", "1.1.0", "--previous", str(sample_releases[0]), "--doi", "10.5281/zenodo.1234567"]
+    result = runner.invoke(app, ["release", str(edited), "--out", str(out), *args])
     assert result.exit_code == 0, result.output
     text = (out / "CHANGELOG.md").read_text(encoding="utf-8")
+    # The entry names the previous release by its version, not by the folder it was read from.
+    assert "## 1.1.0 (changes since 1.0.0)" in text
     assert "1 added, 1 removed, 1 changed" in text
     assert "(Robot welding clinic)" in text
     changes = rdflib.Graph().parse(out / "changes.ttl")
@@ -240,12 +224,10 @@ def test_a_release_with_previous_gets_the_diff_in_its_changelog(
     )
 
 
-def test_a_store_folder_releases_without_private_material(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    mini = Path(__file__).parent / "fixtures" / "build" / "mini"
-    assert runner.invoke(app, ["build", str(mini), "--store", str(store)]).exit_code == 0
+@pytest.mark.slow
+def test_a_store_folder_releases_without_private_material(tmp_path: Path, mini_store_dir: Path) -> None:
     out = tmp_path / "from-store"
-    result = runner.invoke(app, ["release", str(store), "--out", str(out), "--version", "1.0.0"])
+    result = runner.invoke(app, ["release", str(mini_store_dir), "--out", str(out), "--version", "1.0.0"])
     assert result.exit_code == 0, result.output
     assert "records no privacy flags" not in result.stderr  # the build recorded them: both private
     assert "left out as not public: 1 quote(s), 1 survey answer(s)" in result.stderr
@@ -254,6 +236,7 @@ def test_a_store_folder_releases_without_private_material(tmp_path: Path) -> Non
     assert "<https://example.org/id/mini/organisation/acme>" in data
 
 
+@pytest.mark.slow
 def test_a_store_keeps_the_descriptors_public_flags(tmp_path: Path) -> None:
     package = tmp_path / "public-mini"
     shutil.copytree(Path(__file__).parent / "fixtures" / "build" / "mini", package)
@@ -297,6 +280,7 @@ def test_bad_calls_exit_2_and_write_nothing(tmp_path: Path, args: list[str], mes
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_non_empty_out_folder_is_refused_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -331,9 +315,11 @@ def _rapper() -> str:
         ("vocab/i40t.rdf", "rdfxml"),
     ],
 )
-def test_rapper_counts_the_released_triples(releases: tuple[Path, Path], name: str, syntax: str) -> None:
+def test_rapper_counts_the_released_triples(
+    sample_releases: tuple[Path, Path], name: str, syntax: str
+) -> None:
     rapper = _rapper()
-    path = releases[0] / name
+    path = sample_releases[0] / name
     expected = len(
         rdflib.Graph().parse(path, format={"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}[syntax])
     )

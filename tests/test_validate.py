@@ -169,6 +169,7 @@ def test_a_broken_descriptor_skips_the_graph_checks_with_a_note() -> None:
     )
 
 
+@pytest.mark.slow
 def test_both_engines_agree_on_a_small_package() -> None:
     fast, reference = validate_path(MINI, "fast"), validate_path(MINI, "pyshacl")
     assert [r.key() for r in fast.results] == [r.key() for r in reference.results]

@@ -7,20 +7,20 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pytest
-from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VANN
 from rdflib.term import Node
 
 from kg.ontology.namespaces import ICGP, ONTOLOGY_IRI, VOCAB_BASE
-from kg.ontology.resources import vocabulary_files
+from kg.ontology.resources import ontology_file, vocabulary_files
 
-XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # One sentence: starts with a capital, ends with a period, no sentence break inside.
 SENTENCE = re.compile(r"^[A-Z][^\n]*[^.]\.$")
 CONCEPT_COUNTS = {
     "acatech": 6,
-    "actor": 18,
+    "actor": 19,
     "adoption-status": 4,
     "cb": 18,
     "dii": 4,
@@ -94,7 +94,7 @@ def test_scheme_header_carries_the_metadata(graph: Graph, name: str) -> None:
     assert graph.value(s, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert graph.value(s, DCTERMS.creator) == URIRef("https://w3id.org/icgp/team")
     for field in (DCTERMS.created, DCTERMS.modified, DCTERMS.issued):
-        assert graph.value(s, field).datatype == XSD_DATE
+        assert graph.value(s, field).datatype == XSD_DATETIME  # OWL 2 has no xsd:date
     assert graph.value(s, OWL.versionIRI) == URIRef(f"{VOCAB_BASE}{name}/0.1.0")
     assert graph.value(s, OWL.versionInfo) == Literal("0.1.0")
     assert graph.value(s, VANN.preferredNamespacePrefix) == Literal(name.replace("-", ""))
@@ -170,6 +170,9 @@ def test_actor_types_carry_helix_sector_and_class(graph: Graph) -> None:
         assert len(set(graph.objects(concept, ICGP.typicalHelixSector))) == 1
     assert graph.value(actor["A01.2"], ICGP.actorClass) == ICGP.SME
     assert graph.value(actor["A04"], ICGP.actorClass) == ICGP.ClusterOrganisation
+    assert graph.value(actor["A05.1"], ICGP.actorClass) == ICGP.EuropeanDigitalInnovationHub
+    assert graph.value(actor["A05.1"], SKOS.broader) == actor["A05"]
+    assert {str(v) for v in graph.objects(actor["A05.1"], SKOS.altLabel)} == {"EDIH"}
     assert notations(graph, [graph.value(actor["A12"], ICGP.typicalHelixSector)]) == {"H4"}
     assert "CMO" in {str(v) for v in graph.objects(actor["A04"], SKOS.altLabel)}
 
@@ -272,3 +275,22 @@ def test_membership_roles_are_typed_with_their_role_classes(graph: Graph) -> Non
     assert (role["MR2"], RDF.type, ICGP.AnchorRole) in graph
     assert (role["MR3"], RDF.type, ICGP.PropulsiveActorRole) in graph
     assert (role["MR4"], RDF.type, ICGP.BrokerRole) in graph
+
+
+def test_every_concept_has_the_class_of_its_scheme(graph: Graph) -> None:
+    # The ontology names each concept class's scheme with rdfs:seeAlso; NUTS regions are typed by use.
+    ontology = Graph().parse(ontology_file())
+    class_of = {
+        str(scheme)[len(VOCAB_BASE) :]: cls
+        for cls, scheme in ontology.subject_objects(RDFS.seeAlso)
+        if str(scheme).startswith(VOCAB_BASE)
+    }
+    assert sorted(class_of) == SCHEMES
+    assert class_of["acatech"] == class_of["dii"] == ICGP.MaturityLevel
+    for name in SCHEMES:
+        for concept in concepts(graph, name):
+            kinds = {t for t in graph.objects(concept, RDF.type) if str(t).startswith(str(ICGP))}
+            assert class_of[name] in kinds, concept
+            assert kinds - {class_of[name]} <= {ICGP.AnchorRole, ICGP.PropulsiveActorRole, ICGP.BrokerRole}, (
+                concept
+            )

@@ -9,12 +9,9 @@ rdflib, whose output is then put in a canonical order). The triple formats merge
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import rdflib
 from pyoxigraph import (
@@ -32,8 +29,9 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.ontology import resources
 from kg.errors import InputError
+from kg.files import write_atomically
+from kg.ontology import resources
 from kg.ontology.namespaces import ONTOLOGY_IRI, PREFIXES, VOCAB_BASE
 
 # Output formats by name; the triple formats merge the selected graphs, the quad formats keep their names.
@@ -146,19 +144,6 @@ def write_quads(
         return data
     write_atomically(output, data)
     return None
-
-
-def write_atomically(output: Path, data: bytes) -> None:
-    """Write ``data`` to ``output`` through a temporary file, so a failure never leaves half a file."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def to_rdflib(term: Any) -> Any:

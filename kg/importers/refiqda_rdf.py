@@ -1,33 +1,25 @@
 """Import REFI-QDA projects and codebooks into a study package as RDF (``imports/*.ttl``).
 
-:mod:`kg.importers.refiqda_xml` reads the project; this module applies the mapping file (project codes to the
-reference coding frame and vocabularies, case names to organisations) and writes codebook, sources,
-coded segments, coders, cases and case variables with IRIs derived from natural keys.
+:mod:`kg.importers.refiqda_xml` reads the project and :mod:`kg.importers.refiqda_mapping` the mapping file
+(project codes to the reference coding frame and vocabularies, case names to organisations); this module
+writes codebook, sources, coded segments, coders, cases and case variables with IRIs derived from natural
+keys.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
+import dataclasses
 import hashlib
-import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kg.errors import InputError
-from kg.importers.refiqda_xml import (
-    PATH_SEPARATOR,
-    Code,
-    Coding,
-    Project,
-    VariableValue,
-    find_schema,
-    load_codebook,
-    load_project,
-)
+from kg.importers.refiqda_mapping import Mapping, case_organisations, load_mapping, match_codes, source_kind
+from kg.importers.refiqda_records import Code, Coding, Project, Selection, Source, VariableValue
+from kg.importers.refiqda_schema import find_schema
+from kg.importers.refiqda_xml import load_codebook, load_project
 from kg.importers.target import (
     ImportResult,
     ImportTarget,
@@ -44,137 +36,57 @@ from kg.ontology.namespaces import DCTERMS, ICGP, OA, OWL, PROV, RDFS, SKOS, XSD
 
 _MAX_LISTED = 5
 
-# --- mapping file ---------------------------------------------------------------------------------
+# A BCP 47 tag as far as study data needs one: a 2-3 letter language, then optional script, region and
+# variants (de, pt-BR, zh-Hant-TW, es-419, de-CH-1901); extensions and private use are not expected.
+_LANGUAGE_TAG = re.compile(
+    r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+)
 
 
-@dataclass
-class Mapping:
-    """Links from project codes to vocabulary concepts, and from case names to organisations."""
-
-    codes: dict[str, list[str]] = field(default_factory=dict)
-    cases: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    file: str = ""
-
-
-def _resolve_target(text: str, concepts: ConceptIndex, where: str) -> str:
-    value = text.strip()
-    if value.startswith(("http://", "https://")):
-        return value
-    scheme, _, name = value.partition(":")
-    if not name or not concepts.has_scheme(scheme):
-        scheme, name = "factor", value
-    found = concepts.resolve(scheme, name)
-    if found is None:
-        close = [concepts.display(iri) for iri in concepts.suggest(scheme, name)]
+def language_tag(text: str) -> str:
+    """``--language``: a BCP 47 language tag such as ``de`` or ``pt-BR``; bad tags are an InputError."""
+    tag = text.strip()
+    if not _LANGUAGE_TAG.match(tag):
         raise InputError(
-            f"{where}: '{value}' is not a concept of the '{scheme}' scheme"
-            + (f"; did you mean {' or '.join(close)}?" if close else "")
-            + " (write scheme:name for other vocabularies, e.g. i40t:machine-learning)"
+            f"--language '{text}' is not a BCP 47 language tag; give one such as en, de, de-AT or pt-BR"
         )
-    return found
-
-
-def load_mapping(path: Path, concepts: ConceptIndex) -> Mapping:
-    """Read a mapping file: YAML ``{codes: {code: target(s)}, cases: {case: organisation id}}`` or a CSV
-    with the columns ``code`` and ``target`` (one row per link).
-
-    A code is named by its path (``parent > child``) or, when unique, its name; a target by a concept's
-    notation, slug or label, as ``scheme:name`` for schemes other than the coding frame (``factor``).
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"the mapping file {path} could not be read as UTF-8 text: {exc}") from exc
-    mapping = Mapping(file=path.name)
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or not {"code", "target"} <= set(reader.fieldnames):
-            raise InputError(f"{path.name} needs the columns code and target (header: code,target)")
-        for line, row in enumerate(reader, start=2):
-            code, target = (row.get("code") or "").strip(), (row.get("target") or "").strip()
-            if code and target:
-                iri = _resolve_target(target, concepts, f"{path.name}:{line}")
-                mapping.codes.setdefault(code, []).append(iri)
-        return mapping
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name} is not valid YAML: {exc}") from exc
-    if data is None:
-        return mapping
-    if not isinstance(data, dict) or not set(data) <= {"codes", "cases", "sources"}:
-        raise InputError(f"{path.name} must be a mapping with the keys codes, cases and/or sources")
-    codes = data.get("codes") or {}
-    cases = data.get("cases") or {}
-    sources = data.get("sources") or {}
-    if not all(isinstance(part, dict) for part in (codes, cases, sources)):
-        raise InputError(f"{path.name}: codes, cases and sources must each map names to values")
-    for source, kind in sources.items():
-        mapping.sources[normalise(str(source))] = source_kind(str(kind), concepts, f"{path.name}: sources")
-    for code, targets in codes.items():
-        values = targets if isinstance(targets, list) else [targets]
-        for target in values:
-            if not isinstance(target, str | int | float):
-                raise InputError(f"{path.name}: the target of '{code}' must be a concept name")
-            iri = _resolve_target(str(target), concepts, f"{path.name}: codes: {code}")
-            mapping.codes.setdefault(str(code), []).append(iri)
-    for case, organisation in cases.items():
-        mapping.cases[str(case)] = str(organisation).strip()
-    return mapping
-
-
-def source_kind(text: str, concepts: ConceptIndex, where: str) -> str:
-    """The source-kind concept (focus-group, interview, survey-wave, document) named by ``text``."""
-    found = concepts.resolve("source-kind", text)
-    if found is None:
-        names = ", ".join(concepts.slug(iri) for iri in concepts.concepts("source-kind"))
-        raise InputError(f"{where}: '{text}' is not a kind of source; use one of {names}")
-    return found
-
-
-def _match_codes(mapping: Mapping, codes: list[Code], warnings: list[str]) -> dict[str, list[str]]:
-    """Targets by code GUID; a key names a code by its path or (if unique) its name."""
-    by_path = {normalise(PATH_SEPARATOR.join(c.path)): c for c in codes}
-    by_name: dict[str, list[Code]] = {}
-    for each in codes:
-        by_name.setdefault(normalise(each.name), []).append(each)
-    matched: dict[str, list[str]] = {}
-    code: Code | None
-    for key, targets in mapping.codes.items():
-        wanted = normalise(PATH_SEPARATOR.join(part.strip() for part in key.split(">")))
-        code = by_path.get(wanted)
-        if code is None:
-            named = by_name.get(normalise(key), [])
-            if len(named) > 1:
-                paths = ", ".join(f"'{c.key}'" for c in named)
-                raise InputError(
-                    f"{mapping.file}: '{key}' names {len(named)} codes ({paths}); write the code path instead"
-                )
-            code = named[0] if named else None
-        if code is None:
-            close = difflib.get_close_matches(wanted, list(by_path), n=1, cutoff=0.6)
-            warnings.append(
-                f"{mapping.file}: '{key}' matches no code of the project"
-                + (f" (closest: '{by_path[close[0]].key}')" if close else "")
-            )
-            continue
-        for target in targets:
-            if target not in matched.setdefault(code.guid, []):
-                matched[code.guid].append(target)
-    return matched
+    return tag
 
 
 # --- RDF ------------------------------------------------------------------------------------------
 
 
 @dataclass
-class _Ids:
+class _Out:
+    """What the parts of a project's RDF share while they are written."""
+
     target: ImportTarget
     key: str
+    warnings: list[str]
+    skipped: Counter[str]
+    t: Triples = field(default_factory=Triples)
+    counts: Counter[str] = field(default_factory=Counter)
+    zero: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
 
-    def __call__(self, kind: str, *parts: str) -> str:
+    @property
+    def lang(self) -> str:
+        return self.target.language
+
+    def iri(self, kind: str, *parts: str) -> str:
         return self.target.iri(kind, self.key, *parts)
+
+
+@dataclass
+class _Links:
+    """IRIs of what was written, by REFI GUID, for the parts that refer back to it."""
+
+    project: str
+    codes: dict[str, str] = field(default_factory=dict)
+    coders: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    selections: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _code_segments(codes: list[Code], warnings: list[str]) -> dict[str, tuple[str, ...]]:
@@ -219,38 +131,68 @@ def project_triples(
     default_kind: str = "document",
 ) -> tuple[Triples, dict[str, int], list[str], list[str], list[str]]:
     """The RDF of a project; also counts, warnings, unmapped code paths and unmatched case names."""
-    t = Triples()
-    ids = _Ids(target, key)
-    lang = target.language
-    warnings = list(project.warnings)
-    counts: Counter[str] = Counter()
-
-    project_iri = target.iri("qda-project", key)
-    t.type(project_iri, str(ICGP.QdaProject))
-    t.text(project_iri, str(DCTERMS.identifier), key)
-    t.text(project_iri, str(RDFS.label), project.name)
-    t.text(project_iri, str(DCTERMS.title), project.name, lang)
-    t.text(project_iri, str(ICGP.sha256), _sha256(file))
-    origin = f" by {project.origin}" if project.origin else ""
-    t.text(project_iri, str(RDFS.comment), f"Exported{origin} as {file.name}; imported by icgp.", "en")
-    if project.created:
-        t.typed(project_iri, str(DCTERMS.created), project.created, str(XSD.dateTime))
-    if project.modified:
-        t.typed(project_iri, str(DCTERMS.modified), project.modified, str(XSD.dateTime))
-
-    # Codebook and codes.
+    out = _Out(target, key, list(project.warnings), project.skipped)
     default_source_kind = source_kind(default_kind, concepts, "--source-kind")
-    codebook = target.iri("codebook", key)
+    links = _Links(_describe_project(out, project, file))
+    unmapped = _codebook(out, project, links, mapping, concepts)
+    _coders(out, project, links)
+    kinds = mapping.sources if mapping else {}
+    names, seen = unique_local_names(s.name for s in project.sources), Counter[str]()
+    for source in project.sources:
+        local = _source_local(out, names, seen, source)
+        _source(out, source, local, links, kinds.get(normalise(source.name)) or default_source_kind)
+    _selection_notes(out)
+    links.variables = _variables(out, project)
+    for source in project.sources:
+        _values(out.t, links.sources[source.guid], source.variables, links.variables)
+    unmatched = _cases(out, project, mapping, links)
+    out.counts["cases"] = len(project.cases)
+    out.counts["variables"] = len(project.variables)
+    _sets(out, project, links)
+    out.counts["sets"] = len(project.sets)
+    for what, number in sorted(project.skipped.items()):
+        if number:
+            out.warnings.append(f"not imported: {number} {what}(s)")
+    return out.t, dict(out.counts), out.warnings, unmapped, unmatched
+
+
+def _describe_project(out: _Out, project: Project, file: Path) -> str:
+    """The ``icgp:QdaProject``: name, checksum, dates, and the licences of the package it is part of."""
+    t = out.t
+    iri = out.target.iri("qda-project", out.key)
+    t.type(iri, str(ICGP.QdaProject))
+    t.text(iri, str(DCTERMS.identifier), out.key)
+    t.text(iri, str(RDFS.label), project.name)
+    t.text(iri, str(DCTERMS.title), project.name, out.lang)
+    t.text(iri, str(ICGP.sha256), _sha256(file))
+    origin = f" by {project.origin}" if project.origin else ""
+    t.text(iri, str(RDFS.comment), f"Exported{origin} as {file.name}; imported by icgp.", "en")
+    if project.created:
+        t.typed(iri, str(DCTERMS.created), project.created, str(XSD.dateTime))
+    if project.modified:
+        t.typed(iri, str(DCTERMS.modified), project.modified, str(XSD.dateTime))
+    # A QDA project is a dcat:Dataset (ontology alignment); imported into the package, it is offered
+    # under the package's licences, which the shapes ask every data set to state.
+    for licence in out.target.licenses:
+        t.iri(iri, str(DCTERMS.license), licence)
+    return iri
+
+
+def _codebook(
+    out: _Out, project: Project, links: _Links, mapping: Mapping | None, concepts: ConceptIndex
+) -> list[str]:
+    """The codebook and its codes with their hierarchy and mapped concepts; returns the unmapped paths."""
+    t, lang = out.t, out.lang
+    codebook = out.target.iri("codebook", out.key)
     t.type(codebook, str(ICGP.Codebook))
     t.text(codebook, str(RDFS.label), f"Codebook of {project.name}", lang)
-    t.iri(codebook, str(DCTERMS.isPartOf), project_iri)
-    segments = _code_segments(project.codes, warnings)
-    code_iri = {code.guid: ids("code", *segments[code.guid]) for code in project.codes}
-    matched = _match_codes(mapping, project.codes, warnings) if mapping else {}
-    factor_scheme = "factor"
+    t.iri(codebook, str(DCTERMS.isPartOf), links.project)
+    segments = _code_segments(project.codes, out.warnings)
+    links.codes = {code.guid: out.iri("code", *segments[code.guid]) for code in project.codes}
+    matched = match_codes(mapping, project.codes, out.warnings) if mapping else {}
     unmapped: list[str] = []
     for code in project.codes:
-        iri = code_iri[code.guid]
+        iri = links.codes[code.guid]
         t.type(iri, str(ICGP.Code))
         t.iri(iri, str(SKOS.inScheme), codebook)
         t.text(iri, str(SKOS.notation), code.key)
@@ -259,7 +201,7 @@ def project_triples(
         t.typed(iri, str(ICGP.isCodable), "true" if code.is_codable else "false", str(XSD.boolean))
         t.text(iri, str(ICGP.refiGuid), code.guid)
         if code.parent is not None:
-            parent = code_iri[code.parent.guid]
+            parent = links.codes[code.parent.guid]
             t.iri(iri, str(SKOS.broader), parent)
             t.iri(parent, str(SKOS.narrower), iri)
         else:
@@ -267,112 +209,112 @@ def project_triples(
             t.iri(codebook, str(SKOS.hasTopConcept), iri)
         targets = matched.get(code.guid, [])
         for concept in targets:
-            in_frame = concepts.scheme_of(concept) == factor_scheme
+            in_frame = concepts.scheme_of(concept) == "factor"
             t.iri(iri, str(ICGP.mapsToFactor if in_frame else SKOS.closeMatch), concept)
         if not targets:
             unmapped.append(code.key)
-    counts["codes"] = len(project.codes)
-    counts["mapped codes"] = len(project.codes) - len(unmapped)
+    out.counts["codes"] = len(project.codes)
+    out.counts["mapped codes"] = len(project.codes) - len(unmapped)
+    return unmapped
 
-    # Coders: numbered in a stable order; user names never leave this function.
+
+def _coders(out: _Out, project: Project, links: _Links) -> None:
+    """Coders numbered C1, C2, ... in a stable order; user names never leave this function."""
     users = sorted(project.users, key=lambda guid: (project.users[guid], guid))
     used = {c.user for s in project.sources for sel in s.selections for c in sel.codings if c.user}
     used |= {c.user for s in project.sources for c in s.codings if c.user}
     users += sorted(u for u in used if u not in project.users)
-    coder_iri = {guid: ids("coder", f"C{number}") for number, guid in enumerate(users, start=1)}
+    links.coders = {guid: out.iri("coder", f"C{number}") for number, guid in enumerate(users, start=1)}
     for number, guid in enumerate(users, start=1):
         if guid in used:
-            t.type(coder_iri[guid], str(ICGP.Coder))
-            t.text(coder_iri[guid], str(DCTERMS.identifier), f"C{number}")
-    counts["coders"] = len(used)
+            out.t.type(links.coders[guid], str(ICGP.Coder))
+            out.t.text(links.coders[guid], str(DCTERMS.identifier), f"C{number}")
+    out.counts["coders"] = len(used)
 
-    # Sources and coded segments.
-    source_names = unique_local_names(source.name for source in project.sources)
-    source_iri: dict[str, str] = {}
-    selection_iri: dict[str, str] = {}
-    seen_names: Counter[str] = Counter()
-    zero: list[str] = []
-    outside: list[str] = []
-    for source in project.sources:
-        seen_names[source.name] += 1
-        local = source_names[source.name] + (
-            f"-{seen_names[source.name]}" if seen_names[source.name] > 1 else ""
-        )
-        if seen_names[source.name] == 2:
-            warnings.append(f"two sources are named '{source.name}'; the second gets -2")
-        iri = source_iri[source.guid] = ids("source", local)
-        t.type(iri, str(ICGP.SourceDocument))
-        t.text(iri, str(DCTERMS.identifier), local)
-        t.text(iri, str(DCTERMS.title), source.name, lang)
-        kinds = mapping.sources if mapping else {}
-        t.iri(iri, str(ICGP.sourceKind), kinds.get(normalise(source.name)) or default_source_kind)
-        t.text(iri, str(ICGP.refiGuid), source.guid)
-        t.iri(iri, str(DCTERMS.isPartOf), project_iri)
-        length = len(source.text) if source.text is not None else None
-        if length is not None:
-            t.integer(iri, str(ICGP.documentLength), length)
-        counts["sources"] += 1
-        if source.other_selections:
-            project.skipped[f"{source.kind} selection"] += source.other_selections
-        ranges: Counter[str] = Counter()
-        for selection in sorted(source.selections, key=lambda s: (s.start, s.end, s.guid)):
-            if not selection.codings:
-                project.skipped["uncoded selection"] += 1
-                continue
-            if selection.start < 0 or selection.end < selection.start:
-                warnings.append(
-                    f"'{source.name}': the selection {selection.start}-{selection.end} has impossible "
-                    "offsets; skipped"
-                )
-                project.skipped["selection"] += 1
-                continue
-            span = f"{selection.start}-{selection.end}"
-            ranges[span] += 1
-            if ranges[span] > 1:
-                span = f"{span}-{ranges[span]}"
-            seg = ids("segment", local, span)
-            selection_iri[selection.guid] = seg
-            _segment(t, seg, iri, selection.start, selection.end, source.text, lang)
-            t.text(seg, str(DCTERMS.identifier), f"{local}/{span}")
-            t.text(seg, str(RDFS.label), selection.name)
-            t.text(seg, str(ICGP.refiGuid), selection.guid)
-            if selection.start == selection.end:
-                zero.append(f"'{source.name}' at {selection.start}")
-            if length is not None and selection.end > length:
-                outside.append(f"'{source.name}' {selection.start}-{selection.end} (length {length})")
-            counts["selections"] += 1
-            counts["codings"] += _codings(t, seg, selection.codings, code_iri, coder_iri, warnings)
-        if source.codings:
-            if length is None:
-                warnings.append(f"'{source.name}' is coded as a whole but its length is unknown; skipped")
-                project.skipped["document coding"] += len(source.codings)
-            else:
-                seg = ids("segment", local, "document")
-                _segment(t, seg, iri, 0, length, None, lang)
-                t.text(seg, str(DCTERMS.identifier), f"{local}/document")
-                counts["document codings"] += _codings(t, seg, source.codings, code_iri, coder_iri, warnings)
-    if zero:
-        warnings.append(
-            f"{len(zero)} zero-length selection(s) kept without a quote: " + ", ".join(zero[:_MAX_LISTED])
-        )
-    if outside:
-        warnings.append(
-            f"{len(outside)} selection(s) end past their document: " + ", ".join(outside[:_MAX_LISTED])
-        )
 
-    # Variables, cases and sets.
-    variable_iri = _variables(t, project, ids, lang)
-    for source in project.sources:
-        _values(t, source_iri[source.guid], source.variables, variable_iri)
-    unmatched = _cases(t, project, ids, target, mapping, code_iri, source_iri, selection_iri, variable_iri)
-    counts["cases"] = len(project.cases)
-    counts["variables"] = len(project.variables)
-    _sets(t, project, ids, lang, code_iri, source_iri)
-    counts["sets"] = len(project.sets)
-    for what, number in sorted(project.skipped.items()):
-        if number:
-            warnings.append(f"not imported: {number} {what}(s)")
-    return t, dict(counts), warnings, unmapped, unmatched
+def _source_local(out: _Out, names: dict[str, str], seen: Counter[str], source: Source) -> str:
+    """The IRI segment of a source: its name made safe, with -2, -3... for later sources of a name."""
+    seen[source.name] += 1
+    if seen[source.name] == 2:
+        out.warnings.append(f"two sources are named '{source.name}'; the second gets -2")
+    return names[source.name] + (f"-{seen[source.name]}" if seen[source.name] > 1 else "")
+
+
+def _source(out: _Out, source: Source, local: str, links: _Links, kind: str) -> None:
+    """A source document with its coded selections and its codings as a whole."""
+    t = out.t
+    iri = links.sources[source.guid] = out.iri("source", local)
+    t.type(iri, str(ICGP.SourceDocument))
+    t.text(iri, str(DCTERMS.identifier), local)
+    t.text(iri, str(DCTERMS.title), source.name, out.lang)
+    t.iri(iri, str(ICGP.sourceKind), kind)
+    t.text(iri, str(ICGP.refiGuid), source.guid)
+    t.iri(iri, str(DCTERMS.isPartOf), links.project)
+    if source.text is not None:
+        t.integer(iri, str(ICGP.documentLength), len(source.text))
+    out.counts["sources"] += 1
+    if source.other_selections:
+        out.skipped[f"{source.kind} selection"] += source.other_selections
+    ranges: Counter[str] = Counter()
+    for selection in sorted(source.selections, key=lambda s: (s.start, s.end, s.guid)):
+        _selection(out, source, local, selection, ranges, links)
+    if source.codings:
+        _whole_source(out, source, local, links)
+
+
+def _selection(
+    out: _Out, source: Source, local: str, selection: Selection, ranges: Counter[str], links: _Links
+) -> None:
+    """One coded selection as a coded segment (offsets in code points, as the records hold them)."""
+    if not selection.codings:
+        out.skipped["uncoded selection"] += 1
+        return
+    start, end = selection.start, selection.end
+    if start < 0 or end < start:
+        out.warnings.append(f"'{source.name}': the selection {start}-{end} has impossible offsets; skipped")
+        out.skipped["selection"] += 1
+        return
+    span = f"{start}-{end}"
+    ranges[span] += 1
+    if ranges[span] > 1:
+        span = f"{span}-{ranges[span]}"
+    seg = out.iri("segment", local, span)
+    links.selections[selection.guid] = seg
+    _segment(out.t, seg, links.sources[source.guid], start, end, source.text, out.lang)
+    out.t.text(seg, str(DCTERMS.identifier), f"{local}/{span}")
+    out.t.text(seg, str(RDFS.label), selection.name)
+    out.t.text(seg, str(ICGP.refiGuid), selection.guid)
+    if start == end:
+        out.zero.append(f"'{source.name}' at {start}")
+    if source.text is not None and end > len(source.text):
+        out.outside.append(f"'{source.name}' {start}-{end} (length {len(source.text)})")
+    out.counts["selections"] += 1
+    out.counts["codings"] += _codings(out, seg, selection.codings, links)
+
+
+def _whole_source(out: _Out, source: Source, local: str, links: _Links) -> None:
+    """Codings of a source as a whole: a segment from 0 to its length, without a quote."""
+    if source.text is None:
+        out.warnings.append(f"'{source.name}' is coded as a whole but its length is unknown; skipped")
+        out.skipped["document coding"] += len(source.codings)
+        return
+    seg = out.iri("segment", local, "document")
+    _segment(out.t, seg, links.sources[source.guid], 0, len(source.text), None, out.lang)
+    out.t.text(seg, str(DCTERMS.identifier), f"{local}/document")
+    out.counts["document codings"] += _codings(out, seg, source.codings, links)
+
+
+def _selection_notes(out: _Out) -> None:
+    if out.zero:
+        out.warnings.append(
+            f"{len(out.zero)} zero-length selection(s) kept without a quote: "
+            + ", ".join(out.zero[:_MAX_LISTED])
+        )
+    if out.outside:
+        out.warnings.append(
+            f"{len(out.outside)} selection(s) end past their document: "
+            + ", ".join(out.outside[:_MAX_LISTED])
+        )
 
 
 def _segment(t: Triples, seg: str, source: str, start: int, end: int, text: str | None, lang: str) -> None:
@@ -395,39 +337,32 @@ def _segment(t: Triples, seg: str, source: str, start: int, end: int, text: str 
         t.text(quote, str(OA.exact), text[start:end], lang)
 
 
-def _codings(
-    t: Triples,
-    seg: str,
-    codings: list[Coding],
-    code_iri: dict[str, str],
-    coder_iri: dict[str, str],
-    warnings: list[str],
-) -> int:
+def _codings(out: _Out, seg: str, codings: list[Coding], links: _Links) -> int:
     count = 0
     for coding in codings:
-        code = code_iri.get(coding.code)
+        code = links.codes.get(coding.code)
         if code is None:
-            warnings.append(f"a coding refers to the unknown code {coding.code}; skipped")
+            out.warnings.append(f"a coding refers to the unknown code {coding.code}; skipped")
             continue
-        t.iri(seg, str(OA.hasBody), code)
-        if coding.user and coding.user in coder_iri:
-            t.iri(seg, str(PROV.wasAttributedTo), coder_iri[coding.user])
+        out.t.iri(seg, str(OA.hasBody), code)
+        if coding.user and coding.user in links.coders:
+            out.t.iri(seg, str(PROV.wasAttributedTo), links.coders[coding.user])
         if coding.created:
-            t.typed(seg, str(DCTERMS.created), coding.created, str(XSD.dateTime))
+            out.t.typed(seg, str(DCTERMS.created), coding.created, str(XSD.dateTime))
         count += 1
     return count
 
 
-def _variables(t: Triples, project: Project, ids: _Ids, lang: str) -> dict[str, tuple[str, str]]:
+def _variables(out: _Out, project: Project) -> dict[str, tuple[str, str]]:
     names = unique_local_names(v.name for v in project.variables)
     found: dict[str, tuple[str, str]] = {}
     for variable in project.variables:
-        iri = ids("case-variable", names[variable.name])
+        iri = out.iri("case-variable", names[variable.name])
         found[variable.guid] = (iri, variable.datatype)
-        t.type(iri, str(ICGP.CaseVariable), str(OWL.DatatypeProperty))
-        t.text(iri, str(RDFS.label), variable.name, lang)
-        t.iri(iri, str(RDFS.range), variable.datatype)
-        t.text(iri, str(SKOS.definition), variable.description, lang)
+        out.t.type(iri, str(ICGP.CaseVariable), str(OWL.DatatypeProperty))
+        out.t.text(iri, str(RDFS.label), variable.name, out.lang)
+        out.t.iri(iri, str(RDFS.range), variable.datatype)
+        out.t.text(iri, str(SKOS.definition), variable.description, out.lang)
     return found
 
 
@@ -440,34 +375,17 @@ def _values(
             t.typed(subject, found[0], value.value, value.datatype)
 
 
-def _cases(
-    t: Triples,
-    project: Project,
-    ids: _Ids,
-    target: ImportTarget,
-    mapping: Mapping | None,
-    code_iri: dict[str, str],
-    source_iri: dict[str, str],
-    selection_iri: dict[str, str],
-    variable_iri: dict[str, tuple[str, str]],
-) -> list[str]:
+def _cases(out: _Out, project: Project, mapping: Mapping | None, links: _Links) -> list[str]:
     """Cases with their links; returns the names of cases that match no organisation of the package."""
+    t, target = out.t, out.target
     names = unique_local_names(case.name for case in project.cases)
-    wanted = {normalise(name): org for name, org in (mapping.cases if mapping else {}).items()}
-    for name, organisation in sorted(wanted.items()):
-        if organisation not in target.organisations:
-            close = difflib.get_close_matches(organisation, sorted(target.organisations), n=1)
-            raise InputError(
-                f"{mapping.file if mapping else 'mapping'}: case '{name}' maps to '{organisation}', which "
-                "is not an organisation id of the study package"
-                + (f"; did you mean '{close[0]}'?" if close else "")
-            )
+    wanted = case_organisations(mapping, target.organisations)
     unmatched: list[str] = []
     for case in project.cases:
-        iri = ids("case", names[case.name])
+        iri = out.iri("case", names[case.name])
         t.type(iri, str(ICGP.Case))
         t.text(iri, str(DCTERMS.identifier), case.name)
-        t.text(iri, str(RDFS.comment), case.description, target.language)
+        t.text(iri, str(RDFS.comment), case.description, out.lang)
         t.text(iri, str(ICGP.refiGuid), case.guid)
         found: str | None = wanted.get(normalise(case.name))
         if found is None:
@@ -480,38 +398,32 @@ def _cases(
         else:
             t.iri(iri, str(ICGP.representsActor), target.iri("organisation", found))
         for code in case.codes:
-            t.iri(iri, str(ICGP.caseCode), code_iri.get(code))
+            t.iri(iri, str(ICGP.caseCode), links.codes.get(code))
         for source in case.sources:
-            if source in source_iri:
-                t.iri(source_iri[source], str(ICGP.aboutCase), iri)
+            if source in links.sources:
+                t.iri(links.sources[source], str(ICGP.aboutCase), iri)
         for selection in case.selections:
-            t.iri(iri, str(ICGP.caseSegment), selection_iri.get(selection))
-        _values(t, iri, case.variables, variable_iri)
+            t.iri(iri, str(ICGP.caseSegment), links.selections.get(selection))
+        _values(t, iri, case.variables, links.variables)
     return unmatched
 
 
-def _sets(
-    t: Triples,
-    project: Project,
-    ids: _Ids,
-    lang: str,
-    code_iri: dict[str, str],
-    source_iri: dict[str, str],
-) -> None:
+def _sets(out: _Out, project: Project, links: _Links) -> None:
+    t, lang = out.t, out.lang
     names = unique_local_names(s.name for s in project.sets)
     for member_set in project.sets:
         local = names[member_set.name]
-        codes = [code_iri[c] for c in member_set.codes if c in code_iri]
-        sources = [source_iri[s] for s in member_set.sources if s in source_iri]
+        codes = [links.codes[c] for c in member_set.codes if c in links.codes]
+        sources = [links.sources[s] for s in member_set.sources if s in links.sources]
         if codes:
-            iri = ids("code-set", local)
+            iri = out.iri("code-set", local)
             t.type(iri, str(SKOS.Collection))
             t.text(iri, str(SKOS.prefLabel), member_set.name, lang)
             t.text(iri, str(SKOS.definition), member_set.description, lang)
             for code in codes:
                 t.iri(iri, str(SKOS.member), code)
         if sources:
-            iri = ids("source-set", local)
+            iri = out.iri("source-set", local)
             t.type(iri, str(PROV.Collection))
             t.text(iri, str(RDFS.label), member_set.name, lang)
             t.text(iri, str(RDFS.comment), member_set.description, lang)
@@ -526,12 +438,11 @@ def _import(
     kind: str,
     project: Project,
     file: Path,
-    into: Path,
+    target: ImportTarget,
     name: str | None,
     mapping_file: Path | None,
     default_kind: str = "document",
 ) -> ImportResult:
-    target = open_target(into)
     concepts = load_concepts()
     mapping = load_mapping(mapping_file, concepts) if mapping_file is not None else None
     key = import_name(name, file.stem, kind)
@@ -554,6 +465,12 @@ def _import(
     )
 
 
+def _open(into: Path, language: str | None) -> ImportTarget:
+    """The package to import into, with the language of the imported text (``--language`` or the study's)."""
+    target = open_target(into)
+    return target if language is None else dataclasses.replace(target, language=language_tag(language))
+
+
 def import_qdpx(
     file: Path,
     into: Path,
@@ -562,15 +479,21 @@ def import_qdpx(
     schema: Path | None = None,
     lenient: bool = False,
     source_kind: str = "document",
+    language: str | None = None,
+    offsets: str | None = None,
 ) -> ImportResult:
-    """Import a REFI-QDA project archive into ``into/imports/qdpx-{name}.ttl``.
+    """Import a REFI-QDA project archive (or a bare ``project.qde``) into ``into/imports/qdpx-{name}.ttl``.
 
-    Sources get the kind ``source_kind`` (a source-kind concept) unless the mapping names another.
+    Sources get the kind ``source_kind`` (a source-kind concept) unless the mapping names another. Text is
+    tagged with ``language`` (default: the study's). ``offsets`` (``codepoints`` or ``utf16``) says what
+    the selection offsets count; by default the exporting software decides
+    (:func:`kg.importers.refiqda_offsets.offset_unit`).
     """
     if not file.is_file():
         raise InputError(f"{file} does not exist; give a REFI-QDA project archive (.qdpx)")
-    project = load_project(file, find_schema(schema), lenient)
-    return _import("qdpx", project, file, into, name, mapping, source_kind)
+    target = _open(into, language)
+    project = load_project(file, find_schema(schema), lenient, offsets)
+    return _import("qdpx", project, file, target, name, mapping, source_kind)
 
 
 def import_qdc(
@@ -580,9 +503,11 @@ def import_qdc(
     name: str | None = None,
     schema: Path | None = None,
     lenient: bool = False,
+    language: str | None = None,
 ) -> ImportResult:
-    """Import a REFI-QDA codebook into ``into/imports/qdc-{name}.ttl``."""
+    """Import a REFI-QDA codebook into ``into/imports/qdc-{name}.ttl`` (text tagged with ``language``)."""
     if not file.is_file():
         raise InputError(f"{file} does not exist; give a REFI-QDA codebook (.qdc)")
+    target = _open(into, language)
     project = load_codebook(file, find_schema(schema), lenient)
-    return _import("qdc", project, file, into, name, mapping)
+    return _import("qdc", project, file, target, name, mapping)

@@ -1,9 +1,11 @@
 """Read REFI-QDA projects (``.qdpx``) and codebooks (``.qdc``) into plain Python records.
 
 The REFI-QDA exchange format is what NVivo, ATLAS.ti, MAXQDA, QualCoder and other QDA tools export.
-This module reads it safely (:mod:`kg.package.safe_input`) and checks the XML against the REFI-QDA Project
-schema; :mod:`kg.importers.refiqda_rdf` turns the records into the same RDF the builder makes from the
-``codebook`` and ``segments`` tables:
+This module reads it safely (:mod:`kg.package.safe_input`), has it checked against the REFI-QDA
+Project schema (:mod:`kg.importers.refiqda_schema`) and converts selection offsets to code points
+(:mod:`kg.importers.refiqda_offsets`); :mod:`kg.importers.refiqda_rdf` turns the records
+(:mod:`kg.importers.refiqda_records`) into the same RDF the builder makes from the ``codebook`` and
+``segments`` tables:
 
 - codes are ``icgp:Code`` concepts of an ``icgp:Codebook`` (nesting gives ``skos:broader``), with the
   code path (names joined by `` > ``) as ``skos:notation``;
@@ -18,34 +20,52 @@ tools regenerate GUIDs on every export; the GUIDs are kept as ``icgp:refiGuid`` 
 
 from __future__ import annotations
 
-import functools
-import os
 import re
+import zipfile
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
-from xml.etree.ElementTree import Element, SubElement
+from xml.etree.ElementTree import Element
 
 from kg.errors import InputError
+from kg.importers.refiqda_offsets import (
+    CODEPOINTS,
+    UTF16,
+    OffsetUnit,
+    PositionMap,
+    has_astral,
+    offset_unit,
+)
+from kg.importers.refiqda_records import (
+    Case,
+    Code,
+    Coding,
+    MemberSet,
+    Project,
+    Selection,
+    Source,
+    Variable,
+    VariableValue,
+)
+from kg.importers.refiqda_schema import (
+    CODEBOOK_NS,
+    LEGACY_CODEBOOK_NS,
+    PROJECT_NS,
+    check_schema,
+    codebook_as_project,
+    foreign_warnings,
+    rename_namespace,
+    strip_foreign,
+)
 from kg.ontology.namespaces import XSD
-from kg.package.safe_input import parse_xml, read_zip
-
-PROJECT_NS = "urn:QDA-XML:project:1.0"
-CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-PATH_SEPARATOR = " > "
-"""Joins the names of a code and its ancestors into the code path (``skos:notation``)."""
-
-SCHEMA_VARIABLE = "ICGP_REFI_QDA_SCHEMA"
-"""Environment variable naming the REFI-QDA ``Project.xsd`` when ``--schema`` is not given."""
+from kg.package.safe_input import MAX_TOTAL_BYTES, parse_xml, read_zip
 
 _XSD_TYPES = {
     "Text": str(XSD.string),
     "Boolean": str(XSD.boolean),
     "Integer": str(XSD.integer),
     "Float": str(XSD.decimal),
-    "Date": str(XSD.date),
+    # Dates become xsd:dateTime at midnight, as the builder writes them: OWL 2 has no xsd:date.
+    "Date": str(XSD.dateTime),
     "DateTime": str(XSD.dateTime),
 }
 _VALUE_TAGS = {
@@ -53,228 +73,36 @@ _VALUE_TAGS = {
     "BooleanValue": str(XSD.boolean),
     "IntegerValue": str(XSD.integer),
     "FloatValue": str(XSD.decimal),
-    "DateValue": str(XSD.date),
+    "DateValue": str(XSD.date),  # rewritten as xsd:dateTime at midnight by _typed_value
     "DateTimeValue": str(XSD.dateTime),
 }
 _SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
 _OTHER_SELECTIONS = ("PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection", "Transcript")
 
+# The unit of a reader that meets no selections (a codebook).
+_NO_SELECTIONS = OffsetUnit(CODEPOINTS, "")
+
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 
 
-# --- the project as read --------------------------------------------------------------------------
-
-
-@dataclass
-class Code:
-    """A code of the codebook, with its path of names from the top."""
-
-    guid: str
-    name: str
-    path: tuple[str, ...]
-    is_codable: bool
-    description: str | None
-    parent: Code | None
-    segments: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        """The code path, e.g. ``rq1_definition > concepts > algorithms``."""
-        return PATH_SEPARATOR.join(self.path)
-
-
-@dataclass
-class Coding:
-    """One application of a code, by a user."""
-
-    code: str
-    user: str | None
-    created: str | None
-
-
-@dataclass
-class Selection:
-    """A plain-text selection (character offsets) with its codings."""
-
-    guid: str
-    name: str | None
-    start: int
-    end: int
-    codings: list[Coding]
-    created: str | None
-
-
-@dataclass
-class VariableValue:
-    """The value of a case or source variable, with its XSD datatype."""
-
-    variable: str
-    value: str
-    datatype: str
-
-
-@dataclass
-class Source:
-    """A source document: its name, plain text if available, selections and document-level codings."""
-
-    guid: str
-    name: str
-    kind: str
-    text: str | None
-    selections: list[Selection]
-    codings: list[Coding]
-    variables: list[VariableValue]
-    other_selections: int
-
-
-@dataclass
-class Variable:
-    """A case or source variable declared by the project."""
-
-    guid: str
-    name: str
-    datatype: str
-    description: str | None
-
-
-@dataclass
-class Case:
-    """A case: a unit of analysis with codes, sources, selections and variable values."""
-
-    guid: str
-    name: str
-    description: str | None
-    codes: list[str]
-    sources: list[str]
-    selections: list[str]
-    variables: list[VariableValue]
-
-
-@dataclass
-class MemberSet:
-    """A set (group) of codes and/or sources."""
-
-    guid: str
-    name: str
-    description: str | None
-    codes: list[str]
-    sources: list[str]
-
-
-@dataclass
-class Project:
-    """What was read from a project or codebook file."""
-
-    name: str
-    origin: str | None
-    created: str | None
-    modified: str | None
-    users: dict[str, str]
-    codes: list[Code]
-    sources: list[Source] = field(default_factory=list)
-    variables: list[Variable] = field(default_factory=list)
-    cases: list[Case] = field(default_factory=list)
-    sets: list[MemberSet] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
-
-
-# --- schema ---------------------------------------------------------------------------------------
-
-
-def find_schema(explicit: Path | None = None) -> Path | None:
-    """The REFI-QDA Project schema to check against: ``--schema``, else ``$ICGP_REFI_QDA_SCHEMA``;
-    None when neither is given (the import then says it skipped the schema check)."""
-    if explicit is not None:
-        if not explicit.is_file():
-            raise InputError(f"the REFI-QDA schema {explicit} does not exist; give the path of Project.xsd")
-        return explicit
-    configured = os.environ.get(SCHEMA_VARIABLE)
-    if configured:
-        path = Path(configured)
-        if not path.is_file():
-            raise InputError(
-                f"{SCHEMA_VARIABLE} names {path}, which does not exist; give the path of Project.xsd"
-            )
-        return path
-    return None
-
-
-@functools.lru_cache(maxsize=4)
-def _load_schema(path: str) -> Any:
-    import xmlschema  # imported here: loading the library and the schema takes a noticeable moment
-
-    try:
-        return xmlschema.XMLSchema(path)
-    except (xmlschema.XMLSchemaException, OSError) as exc:
-        raise InputError(f"the REFI-QDA schema {path} could not be loaded: {exc}") from exc
-
-
-def _short_path(path: str | None) -> str:
-    if not path:
-        return "/"
-    return "/".join(part.split("}", 1)[-1] for part in path.split("/"))
-
-
-def _strip_foreign(root: Element, namespace: str) -> Counter[str]:
-    """Remove elements of other namespaces (vendor extensions) in place; count them by tag."""
-    removed: Counter[str] = Counter()
-    for parent in list(root.iter()):
-        for child in list(parent):
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if not tag.startswith("{" + namespace + "}"):
-                removed[tag] += 1
-                parent.remove(child)
-    return removed
-
-
-def check_schema(root: Element, schema: Path | None, where: str, lenient: bool) -> list[str]:
-    """Validate a project against the REFI-QDA schema; return warnings, raise on real schema errors.
-
-    Vendor extras (elements of other namespaces, attributes the schema does not know) are warnings. Any
-    other deviation is an error unless ``lenient`` is set, in which case it is a warning too.
-    """
-    warnings: list[str] = []
-    removed = _strip_foreign(root, PROJECT_NS)
-    for tag, count in sorted(removed.items()):
-        warnings.append(f"{where}: ignored {count} vendor-specific element(s) {tag}")
-    if schema is None:
-        warnings.append(
-            f"{where}: not checked against the REFI-QDA schema (Project.xsd not found; pass --schema or set "
-            f"{SCHEMA_VARIABLE})"
-        )
-        return warnings
-    validator = _load_schema(str(schema))
-    extras: Counter[str] = Counter()
-    errors: list[str] = []
-    for error in validator.iter_errors(root):
-        reason = str(error.reason or error.message)
-        if "attribute not allowed" in reason:
-            extras[reason.split(" attribute", 1)[0].strip("'")] += 1
-        else:
-            errors.append(f"{_short_path(error.path)}: {reason}")
-    for attribute, count in sorted(extras.items()):
-        warnings.append(f"{where}: ignored the vendor-specific attribute {attribute} ({count} time(s))")
-    if errors and not lenient:
-        shown = "; ".join(errors[:3]) + (f"; ... and {len(errors) - 3} more" if len(errors) > 3 else "")
-        raise InputError(
-            f"{where} does not conform to the REFI-QDA schema ({len(errors)} error(s)): {shown}. "
-            "Export it again, or pass --lenient to import what can be read"
-        )
-    warnings += [f"{where}: schema: {message}" for message in errors]
-    return warnings
-
-
-# --- reading --------------------------------------------------------------------------------------
-
-
 class _Reader:
-    """Reads the elements of one namespace from a parsed project or codebook."""
+    """Reads the elements of one namespace from a parsed project or codebook, collecting warnings."""
 
-    def __init__(self, namespace: str, where: str) -> None:
+    def __init__(
+        self,
+        namespace: str,
+        where: str,
+        files: dict[str, bytes] | None = None,
+        unit: OffsetUnit = _NO_SELECTIONS,
+    ) -> None:
         self.ns = namespace
         self.where = where
+        self.files = files  # None for a bare project.qde, which has no sources folder
+        self.unit = unit
         self.warnings: list[str] = []
+        self.skipped: Counter[str] = Counter()
+        self.outside_archive: list[str] = []
+        self.split: list[str] = []
 
     def q(self, tag: str) -> str:
         return "{" + self.ns + "}" + tag
@@ -332,12 +160,20 @@ class _Reader:
             for tag, datatype in _VALUE_TAGS.items():
                 found = self.one(value, tag)
                 if found is not None and found.text is not None and found.text.strip():
-                    values.append(VariableValue(str(ref.get("targetGUID")), found.text.strip(), datatype))
+                    text, datatype = _typed_value(found.text.strip(), datatype)
+                    values.append(VariableValue(str(ref.get("targetGUID")), text, datatype))
                     break
         return values
 
     def refs(self, element: Element, tag: str) -> list[str]:
         return [str(ref.get("targetGUID")) for ref in self.all(element, tag) if ref.get("targetGUID")]
+
+
+def _typed_value(text: str, datatype: str) -> tuple[str, str]:
+    """A date value as xsd:dateTime at midnight (inside OWL 2's datatype map); other values as given."""
+    if datatype == str(XSD.date) and len(text) == 10:
+        return f"{text}T00:00:00", str(XSD.dateTime)
+    return text, datatype
 
 
 def _find_member(files: dict[str, bytes], reference: str) -> str | None:
@@ -371,9 +207,15 @@ def _decode_text(data: bytes) -> str | None:
         return None
 
 
-def read_project(root: Element, files: dict[str, bytes], where: str) -> Project:
-    """Read a parsed ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``) and its source files."""
-    r = _Reader(PROJECT_NS, where)
+def read_project(
+    root: Element, files: dict[str, bytes] | None, where: str, offsets: str | None = None
+) -> Project:
+    """Read a parsed ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``) and its source files.
+
+    ``files`` are the archive's members (None for a bare ``project.qde``); ``offsets`` is the unit of
+    the selection offsets (``codepoints`` or ``utf16``), None to choose it from the project's origin.
+    """
+    r = _Reader(PROJECT_NS, where, files, offset_unit(root.get("origin"), offsets))
     project = Project(
         name=(root.get("name") or "").strip() or "REFI-QDA project",
         origin=root.get("origin"),
@@ -382,6 +224,7 @@ def read_project(root: Element, files: dict[str, bytes], where: str) -> Project:
         users={},
         codes=[],
     )
+    project.offsets = r.unit.name
     for user in r.all(r.one(root, "Users"), "User"):
         guid = user.get("guid")
         if guid:
@@ -397,73 +240,94 @@ def read_project(root: Element, files: dict[str, bytes], where: str) -> Project:
                 description=r.text(variable, "Description"),
             )
         )
-    for case in r.all(r.one(root, "Cases"), "Case"):
-        project.cases.append(
-            Case(
-                guid=case.get("guid") or "",
-                name=(case.get("name") or "").strip() or (case.get("guid") or "case"),
-                description=r.text(case, "Description"),
-                codes=r.refs(case, "CodeRef"),
-                sources=r.refs(case, "SourceRef"),
-                selections=r.refs(case, "SelectionRef"),
-                variables=r.variable_values(case),
-            )
-        )
+    project.cases = [_read_case(r, case) for case in r.all(r.one(root, "Cases"), "Case")]
     sources = r.one(root, "Sources")
     for element in [] if sources is None else list(sources):
         kind = element.tag.split("}", 1)[-1] if isinstance(element.tag, str) else ""
-        if kind not in _SOURCE_KINDS:
-            continue
-        project.sources.append(_read_source(r, element, kind, files, where, project.skipped))
+        if kind in _SOURCE_KINDS:
+            project.sources.append(_read_source(r, element, kind))
+    project.skipped = r.skipped
     project.skipped["note"] += len(r.all(r.one(root, "Notes"), "Note"))
     project.skipped["link"] += len(r.all(r.one(root, "Links"), "Link"))
     project.skipped["graph"] += len(r.all(r.one(root, "Graphs"), "Graph"))
     for member_set in r.all(r.one(root, "Sets"), "Set"):
         project.sets.append(_read_set(r, member_set))
-    project.warnings += r.warnings
+    project.warnings += r.warnings + _offset_warnings(r, project, offsets is None)
     return project
 
 
-def _read_source(
-    r: _Reader, element: Element, kind: str, files: dict[str, bytes], where: str, skipped: Counter[str]
-) -> Source:
+def _read_case(r: _Reader, case: Element) -> Case:
+    return Case(
+        guid=case.get("guid") or "",
+        name=(case.get("name") or "").strip() or (case.get("guid") or "case"),
+        description=r.text(case, "Description"),
+        codes=r.refs(case, "CodeRef"),
+        sources=r.refs(case, "SourceRef"),
+        selections=r.refs(case, "SelectionRef"),
+        variables=r.variable_values(case),
+    )
+
+
+def _read_source(r: _Reader, element: Element, kind: str) -> Source:
     path = element.get("plainTextPath") or element.get("path") or element.get("richTextPath") or ""
     name = (element.get("name") or "").strip()
     if not name:
         name = PurePosixPath(path.split("://", 1)[-1]).stem or (element.get("guid") or "source")
         if _GUID.match(name):
             r.warnings.append(
-                f"{where}: the {kind} {name} has neither a name nor a meaningful file name; its IRI uses the "
-                "GUID, which changes with every export (give the source a name in the QDA software)"
+                f"{r.where}: the {kind} {name} has neither a name nor a meaningful file name; its IRI uses "
+                "the GUID, which changes with every export (give the source a name in the QDA software)"
             )
-    text: str | None = None
-    if kind == "TextSource":
-        content = r.one(element, "PlainTextContent")
-        if content is not None and content.text is not None:
-            text = content.text
-        elif element.get("plainTextPath"):
-            reference = str(element.get("plainTextPath"))
-            if reference.lower().startswith(("relative://", "absolute://")):
-                r.warnings.append(
-                    f"{where}: the text of '{name}' lies outside the archive ({reference.split('://', 1)[0]}"
-                    " path); imported without quotes or length"
-                )
-            else:
-                member = _find_member(files, reference)
-                if member is None:
-                    r.warnings.append(
-                        f"{where}: the text of '{name}' ({reference}) is not in the archive; imported "
-                        "without quotes or length"
-                    )
-                else:
-                    text = _decode_text(files[member])
-                    if text is None:
-                        r.warnings.append(
-                            f"{where}: the text of '{name}' ({member}) is neither UTF-8 nor UTF-16; imported "
-                            "without quotes or length"
-                        )
-        else:
-            r.warnings.append(f"{where}: '{name}' has no plain text; imported without quotes or length")
+    text = _source_text(r, element, name) if kind == "TextSource" else None
+    return Source(
+        guid=element.get("guid") or "",
+        name=name,
+        kind=kind,
+        text=text,
+        selections=_read_selections(r, element, name, text),
+        codings=r.codings(element),
+        variables=r.variable_values(element),
+        other_selections=sum(len(r.all(element, tag)) for tag in _OTHER_SELECTIONS),
+    )
+
+
+def _source_text(r: _Reader, element: Element, name: str) -> str | None:
+    """The plain text of a text source: inline, or from the archive; None (with a warning) if unknown."""
+    content = r.one(element, "PlainTextContent")
+    if content is not None and content.text is not None:
+        return content.text
+    reference = element.get("plainTextPath")
+    if not reference:
+        r.warnings.append(f"{r.where}: '{name}' has no plain text; imported without quotes or length")
+        return None
+    if reference.lower().startswith(("relative://", "absolute://")):
+        r.warnings.append(
+            f"{r.where}: the text of '{name}' lies outside the archive ({reference.split('://', 1)[0]}"
+            " path); imported without quotes or length"
+        )
+        return None
+    if r.files is None:
+        r.outside_archive.append(name)
+        return None
+    member = _find_member(r.files, reference)
+    if member is None:
+        r.warnings.append(
+            f"{r.where}: the text of '{name}' ({reference}) is not in the archive; imported without quotes "
+            "or length"
+        )
+        return None
+    text = _decode_text(r.files[member])
+    if text is None:
+        r.warnings.append(
+            f"{r.where}: the text of '{name}' ({member}) is neither UTF-8 nor UTF-16; imported without "
+            "quotes or length"
+        )
+    return text
+
+
+def _read_selections(r: _Reader, element: Element, name: str, text: str | None) -> list[Selection]:
+    """The plain-text selections of a source, their offsets converted to code points of ``text``."""
+    positions = PositionMap(text, r.unit.name) if text is not None else None
     selections = []
     for selection in r.all(element, "PlainTextSelection"):
         try:
@@ -471,11 +335,18 @@ def _read_source(
             end = int(str(selection.get("endPosition")).strip())
         except ValueError:
             r.warnings.append(
-                f"{where}: the selection {selection.get('guid')} in '{name}' has no integer start and end "
+                f"{r.where}: the selection {selection.get('guid')} in '{name}' has no integer start and end "
                 "positions; skipped"
             )
-            skipped["selection"] += 1
+            r.skipped["selection"] += 1
             continue
+        if positions is not None:
+            first, last = positions.codepoint(start), positions.codepoint(end)
+            if first is None or last is None:
+                r.split.append(f"'{name}' {start}-{end}")
+                r.skipped["selection"] += 1
+                continue
+            start, end = first, last
         selections.append(
             Selection(
                 guid=selection.get("guid") or "",
@@ -486,17 +357,40 @@ def _read_source(
                 created=selection.get("creationDateTime"),
             )
         )
-    other = sum(len(r.all(element, tag)) for tag in _OTHER_SELECTIONS)
-    return Source(
-        guid=element.get("guid") or "",
-        name=name,
-        kind=kind,
-        text=text,
-        selections=selections,
-        codings=r.codings(element),
-        variables=r.variable_values(element),
-        other_selections=other,
-    )
+    return selections
+
+
+def _offset_warnings(r: _Reader, project: Project, inferred: bool) -> list[str]:
+    """Say which texts a bare project file lacks, which selections split a character, and (when the
+    unit was not given) which unit was assumed for texts where the choice matters."""
+    warnings = []
+    if r.outside_archive:
+        warnings.append(
+            f"{r.where} is a bare project file, not a .qdpx archive, so the texts of "
+            f"{len(r.outside_archive)} source(s) were not available ({_listed(r.outside_archive)}); they "
+            "were imported without quotes or length. Import the .qdpx export to get them"
+        )
+    if r.split:  # only UTF-16 offsets can fall between the two halves of a character
+        warnings.append(
+            f"{len(r.split)} selection(s) start or end inside a character that takes two UTF-16 code units, "
+            f"with offsets read as {r.unit.name} {r.unit.reason}; skipped: {', '.join(r.split[:5])}"
+            f"{' ...' if len(r.split) > 5 else ''}. If the offsets count code points, import again with "
+            "--offsets codepoints"
+        )
+    astral = [s.name for s in project.sources if s.selections and s.text is not None and has_astral(s.text)]
+    if inferred and astral and not r.split:
+        other = UTF16 if r.unit.name == CODEPOINTS else CODEPOINTS
+        warnings.append(
+            f"{len(astral)} source(s) contain characters outside the Basic Multilingual Plane (such as "
+            f"emoji), where tools count offsets differently: {_listed(astral)}. Offsets were read as "
+            f"{r.unit.name} {r.unit.reason}; if quotes look shifted, import again with --offsets {other}"
+        )
+    return warnings
+
+
+def _listed(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(f"'{name}'" for name in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _read_set(r: _Reader, element: Element) -> MemberSet:
@@ -509,32 +403,39 @@ def _read_set(r: _Reader, element: Element) -> MemberSet:
     )
 
 
-def _as_project_namespace(root: Element) -> Element:
-    """A copy of a ``.qdc`` codebook as a minimal project, so that Project.xsd can check its codes."""
+def load_project(
+    path: Path, schema: Path | None, lenient: bool = False, offsets: str | None = None
+) -> Project:
+    """Read a ``.qdpx`` archive (or a bare ``project.qde``) safely, check its XML and read it.
 
-    def copy(element: Element, parent: Element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag.startswith("{" + CODEBOOK_NS + "}"):
-            tag = "{" + PROJECT_NS + "}" + tag.split("}", 1)[1]
-        clone = SubElement(parent, tag, dict(element.attrib))
-        clone.text, clone.tail = element.text, element.tail
-        for child in element:
-            copy(child, clone)
-
-    project = Element("{" + PROJECT_NS + "}Project", {"name": "codebook"})
-    book = SubElement(project, "{" + PROJECT_NS + "}CodeBook")
-    for child in root:
-        if child.tag == "{" + CODEBOOK_NS + "}Codes":
-            copy(child, book)
-    for child in root:
-        if child.tag == "{" + CODEBOOK_NS + "}Sets":
-            copy(child, project)
+    ``offsets`` is the unit of the selection offsets; None chooses it from the project's ``origin``
+    (:func:`kg.importers.refiqda_offsets.offset_unit`).
+    """
+    warnings = []
+    files: dict[str, bytes] | None = None
+    if zipfile.is_zipfile(path):
+        files = read_zip(path, "REFI-QDA project")
+        name = _project_member(path, files)
+        where, data = f"{path.name}:{name}", files[name]
+        if name != "project.qde":
+            warnings.append(
+                f"{path.name}: the project file is named {name}, not project.qde (a known vendor quirk)"
+            )
+    else:
+        where, data = path.name, _read_bare(path)
+    root = parse_xml(data, where)
+    if root.tag != "{" + PROJECT_NS + "}Project":
+        raise InputError(
+            f"{where}: the root element is {root.tag}, not a REFI-QDA Project in namespace {PROJECT_NS}"
+        )
+    warnings += check_schema(root, schema, where, lenient)
+    project = read_project(root, files, where, offsets)
+    project.warnings[:0] = warnings
     return project
 
 
-def load_project(path: Path, schema: Path | None, lenient: bool = False) -> Project:
-    """Read a ``.qdpx`` archive safely, check its project XML and read it (sources included)."""
-    files = read_zip(path, "REFI-QDA project")
+def _project_member(path: Path, files: dict[str, bytes]) -> str:
+    """The one ``.qde`` file at the top of a project archive."""
     qde = sorted(name for name in files if "/" not in name and name.lower().endswith(".qde"))
     if not qde:
         nested = sorted(name for name in files if name.lower().endswith(".qde"))
@@ -545,36 +446,46 @@ def load_project(path: Path, schema: Path | None, lenient: bool = False) -> Proj
         )
     if len(qde) > 1:
         raise InputError(f"{path} holds {len(qde)} .qde files at its top ({', '.join(qde)}); expected one")
-    where = f"{path.name}:{qde[0]}"
-    warnings = []
-    if qde[0] != "project.qde":
-        warnings.append(
-            f"{path.name}: the project file is named {qde[0]}, not project.qde (a known vendor quirk)"
-        )
-    root = parse_xml(files[qde[0]], where)
-    if root.tag != "{" + PROJECT_NS + "}Project":
+    return qde[0]
+
+
+def _read_bare(path: Path) -> bytes:
+    """The bytes of a project file given without its archive; refuses anything that is not XML."""
+    try:
+        if path.stat().st_size > MAX_TOTAL_BYTES:
+            raise InputError(
+                f"{path} is larger than the limit of {MAX_TOTAL_BYTES} bytes for a REFI-QDA project"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} could not be read: {exc.strerror or exc}") from exc
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise InputError(
-            f"{where}: the root element is {root.tag}, not a REFI-QDA Project in namespace {PROJECT_NS}"
+            f"{path} is neither a REFI-QDA project archive (.qdpx, a zip file) nor a project.qde XML file; "
+            "export the project again as REFI-QDA (.qdpx)"
         )
-    warnings += check_schema(root, schema, where, lenient)
-    project = read_project(root, files, where)
-    project.warnings[:0] = warnings
-    return project
+    return data
 
 
 def load_codebook(path: Path, schema: Path | None, lenient: bool = False) -> Project:
-    """Read a ``.qdc`` codebook; its codes are checked with the code types of Project.xsd."""
+    """Read a ``.qdc`` codebook; its codes are checked with the code types of Project.xsd.
+
+    Codebooks in the draft namespace ``urn:QDA-XML:codebook:0:4`` (ATLAS.ti, MAXQDA) are read as 1.0:
+    their elements are the same.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path} could not be read: {exc.strerror or exc}") from exc
     root = parse_xml(data, path.name)
+    rename_namespace(root, LEGACY_CODEBOOK_NS, CODEBOOK_NS)
     if root.tag != "{" + CODEBOOK_NS + "}CodeBook":
         raise InputError(
             f"{path.name}: the root element is {root.tag}, not a REFI-QDA CodeBook in namespace {CODEBOOK_NS}"
         )
-    _strip_foreign(root, CODEBOOK_NS)
-    warnings = check_schema(_as_project_namespace(root), schema, path.name, lenient)
+    warnings = foreign_warnings(strip_foreign(root, CODEBOOK_NS), path.name)
+    warnings += check_schema(codebook_as_project(root), schema, path.name, lenient)
     r = _Reader(CODEBOOK_NS, path.name)
     project = Project(
         name=path.stem, origin=root.get("origin"), created=None, modified=None, users={}, codes=[]
@@ -584,8 +495,3 @@ def load_codebook(path: Path, schema: Path | None, lenient: bool = False) -> Pro
         project.sets.append(_read_set(r, member_set))
     project.warnings = warnings + r.warnings
     return project
-
-
-def code_paths(codes: Iterable[Code]) -> list[str]:
-    """The code paths of some codes, in order (for reports and tests)."""
-    return [code.key for code in codes]

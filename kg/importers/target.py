@@ -15,7 +15,6 @@ import hmac
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.errors import InputError
+from kg.files import write_atomically
 from kg.ontology.namespaces import PREFIXES, RDF, XSD
 from kg.package.reader import IMPORTS_FOLDER, open_package, slugify
 from kg.problems import Severity
@@ -52,13 +52,15 @@ Term = NamedNode | Literal
 
 @dataclass(frozen=True)
 class ImportTarget:
-    """The study package an importer writes into: its folder, study id, IRI base and language."""
+    """The study package an importer writes into: its folder, study id, IRI base, language, the
+    organisation ids of its tables and the licence IRIs of its descriptor."""
 
     folder: Path
     study: str
     base: str
     language: str
     organisations: frozenset[str] = frozenset()
+    licenses: tuple[str, ...] = ()
 
     def iri(self, kind: str, *parts: str) -> str:
         """An instance IRI ``{base}{study}/{kind}/{part}/...``; the parts must already be IRI-safe."""
@@ -99,6 +101,7 @@ def open_target(path: Path) -> ImportTarget:
         base=package.descriptor.base,
         language=package.descriptor.language or "en",
         organisations=frozenset(organisations),
+        licenses=tuple(licence.path for licence in package.descriptor.licenses if licence.path),
     )
 
 
@@ -234,18 +237,10 @@ def write_import(target: ImportTarget, file_name: str, data: bytes, header: str)
     contain secrets.
     """
     folder = target.imports_folder
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     path = folder / file_name
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    handle, temporary = tempfile.mkstemp(prefix=f".{file_name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(comment.encode("utf-8"))
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, comment.encode("utf-8") + data)
     return path
 
 

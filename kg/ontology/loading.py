@@ -1,12 +1,19 @@
-"""Reading RDF files of the ontology and vocabularies into one in-memory store for checks and reasoning."""
+"""Reading RDF files of the ontology and vocabularies into one in-memory store for checks and reasoning.
+
+The ontologies ICGP imports (PROV-O, ORG, SKOS, ...) cannot be fetched at check time, so the axioms ICGP
+relies on are shipped in ``ontology/imports/``; ``catalog-v001.xml`` there maps each imported IRI to its
+file, as Protege and ROBOT catalogs do. :func:`load_with_imports` follows ``owl:imports`` through it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
+from defusedxml import ElementTree
 
 from kg.errors import InputError, ResourceMissingError
 from kg.ontology import resources
@@ -44,6 +51,96 @@ def default_files() -> list[Path]:
     return files
 
 
+def imports_dir() -> Path:
+    """The folder of the bundled stand-ins for imported ontologies and their catalog."""
+    return resources.resource_dir("ontology") / "imports"
+
+
+def _catalog_key(iri: str) -> str:
+    # An import may name an ontology with or without its namespace separator (prov-o vs prov-o#).
+    return iri.rstrip("#/")
+
+
+def import_catalog() -> dict[str, Path]:
+    """Imported ontology IRI (without a trailing ``#`` or ``/``) -> the bundled file standing in for it."""
+    catalog = imports_dir() / "catalog-v001.xml"
+    try:
+        root = ElementTree.parse(catalog).getroot()
+    except (OSError, ElementTree.ParseError) as exc:
+        raise InputError(f"{catalog}: cannot read the import catalog: {exc}; reinstall icgp") from exc
+    if root is None:
+        raise InputError(f"{catalog}: the import catalog is empty; reinstall icgp")
+    mapping: dict[str, Path] = {}
+    for element in root.iter("{urn:oasis:names:tc:entity:xmlns:xml:catalog}uri"):
+        name, target = element.get("name"), element.get("uri")
+        if name and target:
+            mapping[_catalog_key(name)] = catalog.parent / target
+    return mapping
+
+
+@dataclass(frozen=True)
+class ImportClosure:
+    """What following ``owl:imports`` added to a store.
+
+    ``files`` are the bundled files loaded for imported ontologies, in load order; ``unresolved`` are
+    imported IRIs that are neither among the loaded ontologies nor in the catalog (their terms are then
+    missing from the check, which the undeclared-term rule will show).
+    """
+
+    files: tuple[Path, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+
+_IMPORTS_QUERY = """
+SELECT DISTINCT ?o WHERE { ?s <http://www.w3.org/2002/07/owl#imports> ?o FILTER(isIRI(?o)) }"""
+_ONTOLOGIES_QUERY = """
+SELECT DISTINCT ?o WHERE {
+  { ?o a <http://www.w3.org/2002/07/owl#Ontology> }
+  UNION { ?s <http://www.w3.org/2002/07/owl#versionIRI> ?o }
+  FILTER(isIRI(?o))
+}"""
+
+
+def _iris(store: ox.Store, query: str) -> set[str]:
+    solutions = cast(ox.QuerySolutions, store.query(query, use_default_graph_as_union=True))
+    return {cast(ox.NamedNode, solution["o"]).value for solution in solutions}
+
+
+def resolve_imports(store: ox.Store) -> ImportClosure:
+    """Load into ``store`` the bundled files of every ontology its graphs import, transitively.
+
+    Imports of ontologies already in the store (by ontology IRI or version IRI) need nothing; the others
+    are looked up in the catalog of :func:`imports_dir`. Nothing is fetched from the network.
+    """
+    catalog = import_catalog()
+    loaded: list[Path] = []
+    unresolved: set[str] = set()
+    while True:
+        present = {_catalog_key(iri) for iri in _iris(store, _ONTOLOGIES_QUERY)}
+        present.update(_catalog_key(name) for name, path in catalog.items() if path in loaded)
+        wanted = {iri for iri in _iris(store, _IMPORTS_QUERY) if _catalog_key(iri) not in present}
+        to_load = sorted({catalog[_catalog_key(iri)] for iri in wanted if _catalog_key(iri) in catalog})
+        unresolved.update(iri for iri in wanted if _catalog_key(iri) not in catalog)
+        if not to_load:
+            return ImportClosure(tuple(loaded), tuple(sorted(unresolved)))
+        for path in to_load:
+            # Each imported file gets a graph of its own, so reports can tell ICGP's axioms from them.
+            _load_file(store, path, ox.NamedNode(import_graph(path)))
+            loaded.append(path)
+
+
+def load_with_imports(files: Sequence[Path] | None = None) -> tuple[ox.Store, ImportClosure]:
+    """:func:`load_store`, then the bundled files of the ontologies those files import."""
+    store = load_store(files)
+    return store, resolve_imports(store)
+
+
+def add_files(store: ox.Store, files: Sequence[Path]) -> None:
+    """Load more RDF files (a study's graph, say) into ``store``, with the messages of :func:`load_store`."""
+    for path in files:
+        _load_file(store, path)
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The RDF syntax of a file, from its name ending; raise InputError for endings we cannot read."""
     found = _FORMATS.get(path.suffix.lower().lstrip("."))
@@ -65,17 +162,26 @@ def load_store(files: Sequence[Path] | None = None) -> ox.Store:
         raise InputError("no input files to check; pass Turtle, RDF/XML or N-Triples files")
     store = ox.Store()
     for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file; check the path")
-        fmt = rdf_format(path)
-        try:
-            # Quads files keep their graph names; the rules query the union of all graphs.
-            store.load(path=path, format=fmt, base_iri=path.resolve().as_uri())
-        except SyntaxError as exc:
-            raise InputError(f"{path}: not valid {fmt.name}: {exc.msg}; fix the file and try again") from exc
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{path}: cannot be read: {exc}") from exc
+        _load_file(store, path)
     return store
+
+
+def import_graph(path: Path) -> str:
+    """The name of the graph :func:`resolve_imports` loads an imported file into (its file URI)."""
+    return path.resolve().as_uri()
+
+
+def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -> None:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; check the path")
+    fmt = rdf_format(path)
+    try:
+        # Quads files keep their graph names; the rules query the union of all graphs.
+        store.load(path=path, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+    except SyntaxError as exc:
+        raise InputError(f"{path}: not valid {fmt.name}: {exc.msg}; fix the file and try again") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot be read: {exc}") from exc
 
 
 def triple_count(store: ox.Store) -> int:

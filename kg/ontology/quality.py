@@ -13,8 +13,10 @@ how to fix it and its level::
 
 A header value may continue on the following comment lines when they are indented (``#   more text``).
 The rules are modelled on ROBOT's report queries, the OOPS! pitfall catalogue and the FOOPS! checks that
-can run offline. Rules run on a pyoxigraph store holding the merged graph (ontology, alignments and all
-vocabularies by default), which keeps the whole check to well under a second.
+can run offline, plus two that keep the graph in OWL 2 DL (``non_owl2_datatype``, ``undeclared_term``).
+Rules run on a pyoxigraph store holding the merged graph (ontology, alignments and all vocabularies by
+default, the bundled stand-ins of the ontologies they import, and any study data given), which keeps the
+whole check to a second or two.
 
 JSON shape (``report_to_dict``), stable across versions with the same ``format`` value::
 
@@ -28,8 +30,16 @@ JSON shape (``report_to_dict``), stable across versions with the same ``format``
       "rules": [{"name", "title", "level", "source", "problem", "why", "fix", "findings": 0}, ...],
       "findings": [{"rule", "level", "entity", "property", "value"}, ...],
       "reasoner": null | {"reasoner": "HermiT", "consistent": true, "unsatisfiable": [], "seconds": 1.9,
-                          "adjustments": ["..."], "message": ""}
+                          "adjustments": ["..."], "message": "", "clashes": []},
+      "owl_rl": null | {... the same keys, "reasoner": "OWL-RL"; "clashes" lists owlrl's messages},
+      "imports": ["/path/ontology/imports/prov.ttl", ...],   # files loaded for owl:imports
+      "unresolved_imports": ["https://example.org/x"],       # imported IRIs with no file
+      "data": ["/path/study"],                                # --data inputs reasoned over
+      "axioms": {"classes": 80, "disjoint_classes": 6, "inverse_properties": 9, "restrictions": 12, ...}
     }
+
+``axioms`` counts the OWL axioms of the checked files and data (the bundled imports left out), by kind:
+declarations, class axioms, restrictions, property axioms and property characteristics.
 
 ``entity`` and ``property`` are IRIs (``_:id`` for a blank node) or null; ``value`` is null or an RDF term
 in the SPARQL 1.1 JSON results encoding (``{"type": "uri"|"literal"|"bnode", "value": ...,
@@ -42,13 +52,22 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.ontology import resources
-from kg.ontology.loading import default_files, load_store, triple_count
+from kg.ontology.loading import (
+    ImportClosure,
+    default_files,
+    import_graph,
+    load_with_imports,
+    triple_count,
+)
+from kg.ontology.loading import (
+    load_store as load_store,  # re-exported: callers load files through this module
+)
 from kg.ontology.namespaces import ICGP, PREFIXES
 
 if TYPE_CHECKING:
@@ -199,6 +218,10 @@ class Report:
     rules: tuple[Rule, ...]
     findings: tuple[Finding, ...]
     counts: dict[Level, int] = field(default_factory=dict)
+    imports: tuple[str, ...] = ()
+    unresolved_imports: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    axioms: dict[str, int] = field(default_factory=dict)
 
     def by_rule(self, name: str) -> list[Finding]:
         """The findings of one rule."""
@@ -263,8 +286,19 @@ def _finding_key(finding: Finding) -> tuple[str, str, str]:
     return (finding.entity or "", finding.property or "", "" if finding.value is None else finding.value.n3())
 
 
-def check_store(store: ox.Store, rules: Sequence[Rule] | None = None, files: Sequence[Path] = ()) -> Report:
-    """Run ``rules`` (default: all bundled rules) on ``store`` and gather the findings into a report."""
+def check_store(
+    store: ox.Store,
+    rules: Sequence[Rule] | None = None,
+    files: Sequence[Path] = (),
+    *,
+    closure: ImportClosure | None = None,
+    data: Sequence[str] = (),
+) -> Report:
+    """Run ``rules`` (default: all bundled rules) on ``store`` and gather the findings into a report.
+
+    ``closure`` says which imported files :func:`~kg.ontology.loading.resolve_imports` added (their
+    axioms are left out of the axiom counts); ``data`` names the study inputs loaded beside the files.
+    """
     chosen = load_rules() if rules is None else list(rules)
     findings: list[Finding] = []
     for rule in chosen:
@@ -272,30 +306,128 @@ def check_store(store: ox.Store, rules: Sequence[Rule] | None = None, files: Seq
     counts: dict[Level, int] = dict.fromkeys(LEVELS, 0)
     for finding in findings:
         counts[finding.level] += 1
+    imported = closure or ImportClosure()
     return Report(
         files=tuple(str(path) for path in files),
         triples=triple_count(store),
         rules=tuple(chosen),
         findings=tuple(findings),
         counts=counts,
+        imports=tuple(str(path) for path in imported.files),
+        unresolved_imports=imported.unresolved,
+        data=tuple(data),
+        axioms=count_axioms(store, skip_graphs=[import_graph(path) for path in imported.files]),
     )
 
 
 def check_files(files: Sequence[Path] | None = None, rules: Sequence[Rule] | None = None) -> Report:
-    """Load ``files`` (default: the bundled ontology, alignments and vocabularies) and run the rules."""
+    """Load ``files`` (default: the bundled ontology, alignments and vocabularies) and the ontologies
+    they import, then run the rules."""
     paths = default_files() if files is None else list(files)
-    return check_store(load_store(paths), rules, paths)
+    store, closure = load_with_imports(paths)
+    return check_store(store, rules, paths, closure=closure)
 
 
-def passed(report: Report, fail_on: Level = "error", reasoner: ReasonerResult | None = None) -> bool:
-    """True when no finding is at or above ``fail_on`` and the reasoner (if it ran) found nothing wrong."""
+# --------------------------------------------------------------------------------------------------
+# Axiom counts
+
+_OWL = "http://www.w3.org/2002/07/owl#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _typed(kind: str) -> str:
+    return f"?s a <{kind}> . FILTER(isIRI(?s)) BIND(?s AS ?o)"
+
+
+def _pairs(predicate: str) -> str:
+    return f"?s <{predicate}> ?o ."
+
+
+def _nodes(kind: str) -> str:
+    return f"?s a <{kind}> . BIND(?s AS ?o)"
+
+
+# Each pattern binds ?s and ?o; the count is the number of distinct (?s, ?o) pairs. The names follow the
+# OWL 2 axiom types (restrictions are class expressions, counted because reviewers look for them).
+AXIOM_PATTERNS: dict[str, str] = {
+    "classes": _typed(_OWL + "Class"),
+    "object_properties": _typed(_OWL + "ObjectProperty"),
+    "datatype_properties": _typed(_OWL + "DatatypeProperty"),
+    "annotation_properties": _typed(_OWL + "AnnotationProperty"),
+    "subclass_of": _pairs(_RDFS + "subClassOf"),
+    "equivalent_classes": _pairs(_OWL + "equivalentClass"),
+    "disjoint_classes": (
+        f"{{ {_pairs(_OWL + 'disjointWith')} }} UNION {{ {_nodes(_OWL + 'AllDisjointClasses')} }}"
+    ),
+    "disjoint_unions": _pairs(_OWL + "disjointUnionOf"),
+    "restrictions": _nodes(_OWL + "Restriction"),
+    "subproperty_of": _pairs(_RDFS + "subPropertyOf"),
+    "equivalent_properties": _pairs(_OWL + "equivalentProperty"),
+    "inverse_properties": _pairs(_OWL + "inverseOf"),
+    "disjoint_properties": (
+        f"{{ {_pairs(_OWL + 'propertyDisjointWith')} }} UNION {{ {_nodes(_OWL + 'AllDisjointProperties')} }}"
+    ),
+    "property_chains": _pairs(_OWL + "propertyChainAxiom"),
+    "domains": _pairs(_RDFS + "domain"),
+    "ranges": _pairs(_RDFS + "range"),
+    "functional": _typed(_OWL + "FunctionalProperty"),
+    "inverse_functional": _typed(_OWL + "InverseFunctionalProperty"),
+    "transitive": _typed(_OWL + "TransitiveProperty"),
+    "symmetric": _typed(_OWL + "SymmetricProperty"),
+    "asymmetric": _typed(_OWL + "AsymmetricProperty"),
+    "reflexive": _typed(_OWL + "ReflexiveProperty"),
+    "irreflexive": _typed(_OWL + "IrreflexiveProperty"),
+    "has_keys": _pairs(_OWL + "hasKey"),
+}
+
+
+def count_axioms(store: ox.Store, skip_graphs: Sequence[str] = ()) -> dict[str, int]:
+    """How many axioms of each kind of :data:`AXIOM_PATTERNS` the store holds outside ``skip_graphs``."""
+    skipped = set(skip_graphs)
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    for graph in store.named_graphs():
+        if not (isinstance(graph, ox.NamedNode) and graph.value in skipped):
+            graphs.append(graph)
+    counts: dict[str, int] = {}
+    for name, pattern in AXIOM_PATTERNS.items():
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ {pattern} }} }}"
+        solutions = cast(ox.QuerySolutions, store.query(query, default_graph=graphs))
+        counts[name] = next(int(cast(ox.Literal, row["n"]).value) for row in solutions)
+    return counts
+
+
+def passed(
+    report: Report,
+    fail_on: Level = "error",
+    reasoner: ReasonerResult | None = None,
+    owl_rl: ReasonerResult | None = None,
+) -> bool:
+    """True when no finding is at or above ``fail_on`` and the reasoners that ran found nothing wrong."""
     if report.failing(fail_on):
         return False
-    return reasoner is None or (reasoner.consistent and not reasoner.unsatisfiable)
+    return all(result is None or result.ok for result in (reasoner, owl_rl))
+
+
+def _verdict(result: ReasonerResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "reasoner": result.reasoner,
+        "consistent": result.consistent,
+        "unsatisfiable": list(result.unsatisfiable),
+        "seconds": round(result.seconds, 3),
+        "adjustments": list(result.adjustments),
+        "message": result.message,
+        "clashes": list(result.clashes),
+    }
 
 
 def report_to_dict(
-    report: Report, fail_on: Level = "error", reasoner: ReasonerResult | None = None
+    report: Report,
+    fail_on: Level = "error",
+    reasoner: ReasonerResult | None = None,
+    owl_rl: ReasonerResult | None = None,
 ) -> dict[str, Any]:
     """The report as plain JSON-ready data, in the shape documented at the top of this module."""
     per_rule = {rule.name: 0 for rule in report.rules}
@@ -306,7 +438,7 @@ def report_to_dict(
         "files": list(report.files),
         "triples": report.triples,
         "fail_on": fail_on,
-        "passed": passed(report, fail_on, reasoner),
+        "passed": passed(report, fail_on, reasoner, owl_rl),
         "counts": {level: report.counts.get(level, 0) for level in LEVELS},
         "rules": [
             {
@@ -331,16 +463,12 @@ def report_to_dict(
             }
             for finding in report.findings
         ],
-        "reasoner": None
-        if reasoner is None
-        else {
-            "reasoner": reasoner.reasoner,
-            "consistent": reasoner.consistent,
-            "unsatisfiable": list(reasoner.unsatisfiable),
-            "seconds": round(reasoner.seconds, 3),
-            "adjustments": list(reasoner.adjustments),
-            "message": reasoner.message,
-        },
+        "reasoner": _verdict(reasoner),
+        "owl_rl": _verdict(owl_rl),
+        "imports": list(report.imports),
+        "unresolved_imports": list(report.unresolved_imports),
+        "data": list(report.data),
+        "axioms": dict(report.axioms),
     }
 
 

@@ -1,4 +1,15 @@
-"""Consistency and unsatisfiable classes under HermiT, run through owlready2.
+"""Consistency and unsatisfiable classes under HermiT (through owlready2), and consistency under OWL-RL.
+
+Two reasoners look at the same merged graph (ontology, the bundled stand-ins of the ontologies it
+imports, vocabularies and, with ``icgp ontology check --data``, a study's graph):
+
+* :func:`reason` runs HermiT, a complete OWL 2 DL reasoner (needs Java);
+* :func:`reason_owl_rl` computes the OWL 2 RL closure with the ``owlrl`` package (pure Python) and calls
+  the graph consistent when the closure derives no clash: no member of ``owl:Nothing``, no individual in
+  two disjoint classes, no ``owl:sameAs`` between different individuals, no ill-typed literal.
+
+HermiT finds every inconsistency of an OWL 2 DL graph; OWL-RL is a second opinion that needs no Java and
+names the clashing individuals, which helps to find the triple to fix.
 
 owlready2 reads RDF/XML or N-Triples (not Turtle) and hands the reasoner an N-Triples dump of its store,
 so the merged graph is first prepared with rdflib:
@@ -8,7 +19,9 @@ so the merged graph is first prepared with rdflib:
 * literals whose datatype is outside the OWL 2 datatype map are rewritten or dropped: HermiT refuses
   such datatypes even in annotations. ``xsd:date`` values become ``xsd:dateTime`` at midnight (same
   timezone, if any); other such literals (``xsd:gYear``, ``xsd:duration``...) are dropped. An unsupported
-  datatype used as a range becomes ``xsd:dateTime`` (for ``xsd:date``) or ``rdfs:Literal``;
+  datatype used as a range becomes ``xsd:dateTime`` (for ``xsd:date``) or ``rdfs:Literal``. Such a graph
+  is not OWL 2 DL: the quality rule ``non_owl2_datatype`` reports every such literal as an error, and the
+  report lists these changes, so the verdict is never given silently on a rewritten graph;
 * IRIs used as classes (superclasses, equivalent and disjoint classes, domains, object property ranges,
   restriction fillers, types of individuals) get an ``owl:Class`` declaration when they lack one, since
   owlready2 only recognises classes declared that way.
@@ -30,13 +43,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from owlrl import OWLRL_Semantics
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import InputError
-from kg.ontology.loading import load_store
+from kg.ontology.loading import load_with_imports
 
 REASONER = "HermiT"
+OWL_RL = "OWL-RL"
 
 # The OWL 2 datatype map (OWL 2 Structural Specification, section 4) plus rdf:langString, which is how
 # RDF 1.1 names the type of language-tagged strings.
@@ -70,6 +85,7 @@ class ReasonerResult:
     adjustments: tuple[str, ...] = ()
     message: str = ""
     reasoner: str = REASONER
+    clashes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -175,7 +191,7 @@ def java_executable() -> str | None:
 
 
 def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
-    """Run HermiT on ``source`` (an rdflib graph, a pyoxigraph store or a list of RDF files).
+    """Run HermiT on ``source`` (an rdflib graph, a pyoxigraph store, or RDF files and what they import).
 
     Returns whether the merged graph is consistent and which named classes are unsatisfiable. Raises
     ReasonerUnavailableError without a Java runtime and InputError when HermiT cannot read the ontology.
@@ -228,13 +244,86 @@ def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     )
 
 
+# Annotation properties OWL 2 knows without a declaration.
+_BUILT_IN_ANNOTATIONS = frozenset(
+    {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.deprecated,
+     OWL.priorVersion, OWL.backwardCompatibleWith, OWL.incompatibleWith}
+)  # fmt: skip
+
+
+class _RLClosure(OWLRL_Semantics):  # type: ignore[misc]
+    """owlrl's OWL 2 RL rules without materialising ``x owl:sameAs x`` for every node (rule eq-ref).
+
+    Those triples add no information, yet owlrl then copies every statement about each node onto itself
+    in every cycle (rules eq-rep-*), which makes the closure of a study several times slower.
+    """
+
+    def store_triple(self, triple: tuple[object, object, object]) -> None:
+        subject, predicate, obj = triple
+        if predicate == OWL.sameAs and subject == obj:
+            return
+        super().store_triple(triple)
+
+
+def prepare_rl_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
+    """A copy of ``graph`` for the OWL-RL closure: without ``owl:imports`` and annotation assertions.
+
+    Annotations carry no meaning in OWL 2's Direct Semantics, which HermiT uses; OWL-RL's rules would
+    still apply the domain or range of an annotation property. Leaving them out keeps both reasoners
+    judging the same axioms (and the closure smaller).
+    """
+    notes = _Notes()
+    annotation = set(graph.subjects(RDF.type, OWL.AnnotationProperty)) | _BUILT_IN_ANNOTATIONS
+    prepared = Graph()
+    for subject, predicate, obj in graph:
+        if predicate == OWL.imports:
+            notes.add("owl:imports statements dropped (the given files are reasoned over instead)")
+        elif predicate in annotation:
+            notes.add("annotation assertions left out (they carry no meaning for consistency)")
+        else:
+            prepared.add((subject, predicate, obj))
+    return prepared, notes.lines()
+
+
+def reason_owl_rl(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
+    """Compute the OWL 2 RL closure of ``source`` with owlrl and report the clashes it derives.
+
+    The graph is consistent under OWL-RL when the closure records no error and makes nothing a member of
+    ``owl:Nothing``. ``unsatisfiable`` stays empty: OWL-RL does not decide class satisfiability.
+    """
+    started = time.perf_counter()
+    prepared, adjustments = prepare_rl_graph(_as_graph(source))
+    closure = _RLClosure(prepared, False, False, False)
+    closure.closure()
+    clashes = set(closure.error_messages)
+    for member in prepared.subjects(RDF.type, OWL.Nothing):
+        clashes.add(f"{member} is a member of owl:Nothing")
+    for node, other in prepared.subject_objects(OWL.differentFrom):
+        if node == other:  # eq-diff1 on the owl:sameAs that _RLClosure does not materialise
+            clashes.add(f"{node} is declared different from itself")
+    ordered = tuple(sorted(clashes))
+    return ReasonerResult(
+        consistent=not ordered,
+        seconds=time.perf_counter() - started,
+        adjustments=adjustments,
+        message=(
+            f"the OWL-RL closure derives {len(ordered)} clash(es): no interpretation satisfies all axioms"
+            if ordered
+            else ""
+        ),
+        reasoner=OWL_RL,
+        clashes=ordered,
+    )
+
+
 def _as_graph(source: Graph | ox.Store | Sequence[Path]) -> Graph:
     if isinstance(source, Graph):
         return source
     if isinstance(source, ox.Store):
         return graph_from_store(source)
 
-    return graph_from_store(load_store(list(source)))
+    store, _ = load_with_imports(list(source))
+    return graph_from_store(store)
 
 
 def _java_reason(text: str) -> str:
@@ -248,11 +337,14 @@ def _java_reason(text: str) -> str:
 
 __all__ = [
     "OWL2_DATATYPES",
+    "OWL_RL",
     "REASONER",
     "ReasonerResult",
     "ReasonerUnavailableError",
     "graph_from_store",
     "java_executable",
     "prepare_graph",
+    "prepare_rl_graph",
     "reason",
+    "reason_owl_rl",
 ]

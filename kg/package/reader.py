@@ -17,15 +17,8 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
-from kg.package.descriptor import (
-    DESCRIPTOR,
-    Contributor,
-    Descriptor,
-    License,
-    check_descriptor,
-    check_region,
-    slugify,
-)
+from kg.package.descriptor import DESCRIPTOR, Contributor, Descriptor, License, slugify
+from kg.package.descriptor_checks import check_descriptor, check_region
 from kg.package.safe_input import read_zip
 from kg.problems import Problem, Severity
 

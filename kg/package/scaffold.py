@@ -12,8 +12,10 @@ import io
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.ontology.concepts import ConceptIndex, load_concepts
+from kg.ontology.vocabularies import entries
 from kg.package.reader import DESCRIPTOR, slugify
-from kg.package.schemas import TableSchema, load_schemas
+from kg.package.schemas import FieldSpec, TableSchema, load_schemas
 
 GUIDE = "README.md"
 
@@ -84,9 +86,64 @@ public:             # may quotes and survey answers be published with the graph?
 """
 
 
+# A vocabulary with at most this many concepts is listed in full in the guide; larger ones are named.
+_LISTED_CONCEPTS = 25
+
+
+def _allowed(spec: FieldSpec, concepts: ConceptIndex, refers_to: str | None) -> str:
+    """What a cell of the column may hold, in words, for the guide's column tables."""
+    parts = []
+    if refers_to:
+        parts.append(refers_to)
+    elif spec.scheme:
+        slugs = [entry.slug for entry in entries(spec.scheme, concepts)]
+        if len(slugs) <= _LISTED_CONCEPTS:
+            parts.append(f"one of `{spec.scheme}`: " + ", ".join(f"`{slug}`" for slug in slugs))
+        else:
+            parts.append(f"a concept of `{spec.scheme}` ({len(slugs)}: `icgp vocab show {spec.scheme}`)")
+    elif spec.enum:
+        parts.append("one of " + ", ".join(f"`{value}`" for value in spec.enum))
+    else:
+        parts.append(spec.expected or spec.type)
+    if spec.minimum is not None or spec.maximum is not None:
+        low = "" if spec.minimum is None else f"{spec.minimum:g}"
+        high = "" if spec.maximum is None else f"{spec.maximum:g}"
+        parts.append(
+            f"from {low} to {high}" if low and high else f"at least {low}" if low else f"at most {high}"
+        )
+    if spec.is_list:
+        parts.append("several allowed, separated by `;`")
+    return "; ".join(parts)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def column_reference(schemas: dict[str, TableSchema], concepts: ConceptIndex | None = None) -> str:
+    """Every table's columns with what they hold and the values they allow, as Markdown tables."""
+    concepts = concepts or load_concepts()
+    sections = []
+    header = "| column | required | what it holds | allowed |\n|---|---|---|---|\n"
+    for schema in schemas.values():
+        refers = {
+            key.field: f"the `{key.reference}` of a row of `{schemas[key.resource].file_name}`"
+            for key in schema.foreign_keys
+            if key.resource in schemas
+        }
+        rows = [
+            f"| `{spec.name}` | {'yes' if spec.required else ''} | {_cell(spec.description)} | "
+            f"{_cell(_allowed(spec, concepts, refers.get(spec.name)))} |"
+            for spec in schema.fields
+        ]
+        sections.append(f"### `{schema.file_name}`\n\n{header}" + "\n".join(rows) + "\n")
+    return "\n".join(sections)
+
+
 def guide_text(schemas: dict[str, TableSchema]) -> str:
-    """The contributor's guide written next to the tables."""
+    """The contributor's guide written next to the tables, with every column and its allowed values."""
     tables = "\n".join(f"| `{schema.file_name}` | {schema.description} |" for schema in schemas.values())
+    columns = column_reference(schemas)
     return f"""\
 # Study package
 
@@ -116,8 +173,11 @@ Every table holds one example row (two in `organisations.csv`): replace them wit
 
 Run `icgp validate .` in this folder. It lists every problem with its file, row and column, what was
 expected and, where it can, the closest known value. Fix them and run it again until it reports none.
-The full description of every table and column is in ICGP's `docs/study-package.md`.
-"""
+`icgp vocab list` names the vocabularies and `icgp vocab show SCHEME` lists every value one allows.
+
+## Columns
+
+{columns}"""
 
 
 def init_package(directory: Path, name: str | None = None) -> list[Path]:

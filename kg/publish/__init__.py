@@ -1,6 +1,7 @@
 """The publish stage: what leaves ICGP for other people and tools.
 
 - ``release.make_release``: a versioned bundle with docs, descriptions, provenance and checksums.
+- ``release_pages.htaccess`` (and ``readme``, ``index_html``): a release's text files, without dates.
 - ``diff.diff_paths``: entity-level changes between two versions.
 - ``privacy.guard``: refuses personal data in what would be public.
 - ``graph_store.publish``: an upload through the SPARQL 1.1 Graph Store Protocol.

@@ -194,15 +194,16 @@ def _rows(rows: Sequence[tuple[str, str]]) -> str:
 
 
 def _values(g: _Graph, subject: Any, predicate: str, page: _Page, sep: str = ", ") -> str:
-    parts = []
+    parts, expressions = [], []
     for value in g.objects(subject, predicate):
         if isinstance(value, NamedNode):
             parts.append(page.link(value.value))
         elif isinstance(value, Literal):
             parts.append(_esc(value.value))
         else:
-            parts.append(_expression(g, value, page))
-    return sep.join(parts)
+            expressions.append(_expression(g, value, page))
+    # Blank nodes get new labels on every parse, so anonymous classes are ordered by what they say.
+    return sep.join(parts + sorted(expressions))
 
 
 def _agent(g: _Graph, iri: str, page: _Page) -> str:

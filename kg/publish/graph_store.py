@@ -23,7 +23,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, serial
 from kg import __version__
 from kg.build.store import ontology_quads
 from kg.errors import IcgpError, InputError
-from kg.query.catalogue import iri_term
+from kg.query.parameters import iri_term
 from kg.query.run import RDF_SUFFIXES, auth_header, read_only_store, reference_graphs, server_message
 
 DEFAULT_TIMEOUT = 300.0

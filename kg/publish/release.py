@@ -34,11 +34,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from kg import __version__
 from kg.build.builder import build_timestamp
-from kg.build.serialize import node_value, serialize_quads
+from kg.build.serialize import node_value, select, serialize_quads
 from kg.build.sources import open_source, select_quads
 from kg.build.store import ONTOLOGY_GRAPH
 from kg.errors import InputError
@@ -56,16 +56,21 @@ from kg.publish.describe import (
 from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
 from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, recorded_policy, strip_private
+from kg.publish.release_pages import (
+    CHECKSUMS_FILE,
+    LOGO_FILE,
+    PROVENANCE_FILE,
+    htaccess,
+    index_html,
+    readme,
+)
 
 RELEASE_BASE = "https://w3id.org/icgp/releases/"
 DEFAULT_FILES_URL = "https://example.org/icgp/releases/"
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878/sparql"
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-PROVENANCE_FILE = "provenance.ttl"
-CHECKSUMS_FILE = "SHA256SUMS"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-LOGO_FILE = "ontology/logo.svg"
 LOGO_IRI = "https://w3id.org/icgp/logo.svg"
 _TYPE = str(RDF.type)
 _VOLATILE = {str(PROV.startedAtTime), str(PROV.endedAtTime), str(PROV.generatedAtTime)}
@@ -73,7 +78,6 @@ _ONTOLOGY_FORMATS = (("ttl", "ttl"), ("owl", "xml"), ("jsonld", "jsonld"), ("nt"
 _VOCAB_FORMATS = (("ttl", "ttl"), ("rdf", "xml"), ("jsonld", "jsonld"), ("nt", "nt"))
 _DATA_FORMATS = (("ttl", "ttl"), ("nq", "nq"), ("jsonld", "jsonld"))
 _XSD_DATETIME = NamedNode(str(XSD.dateTime))
-_XSD_DATE = NamedNode(str(XSD.date))
 _OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 
 
@@ -219,7 +223,10 @@ def make_release(
     release_iri = f"{RELEASE_BASE}{version}"
     files_root, files_url = files_url, f"{files_url}{version}/"
     out_parent = out.resolve().parent
-    out_parent.mkdir(parents=True, exist_ok=True)
+    if not out_parent.is_dir():
+        raise InputError(
+            f"cannot write the release to {out}: the folder {out_parent} does not exist; create it first"
+        )
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out_parent))
     try:
         bundle = _Bundle(staging)
@@ -240,8 +247,11 @@ def make_release(
         )
         _write_changelog(bundle, version, previous, released)
         bundle.text(".htaccess", htaccess(files_root, version))
-        bundle.text("README.md", _readme(version, parts, report, policy, files_url))
-        bundle.text("index.html", _index_html(info, parts))
+        bundle.text(
+            "README.md",
+            readme(version, parts, policy, files_url, (report.stripped_quotes, report.stripped_responses)),
+        )
+        bundle.text("index.html", index_html(info, parts))
         extra = [
             bundle.dists[path]
             for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html")
@@ -394,13 +404,30 @@ def _write_changelog(bundle: _Bundle, version: str, previous: Path | None, relea
         diff = diff_quads([], released, "nothing", version)
         body = render_markdown(diff, title=f"{version} (initial release)", details=False)
     else:
-        diff = diff_quads(load_quads(previous), released, str(previous.name), version)
-        body = render_markdown(diff, title=f"{version} (changes since {previous.name})")
+        since = _previous_version(previous)
+        diff = diff_quads(load_quads(previous), released, since, version)
+        body = render_markdown(diff, title=f"{version} (changes since {since})")
         bundle.write(
             "changes.ttl", serialize_quads(to_quads(diff, f"{RELEASE_BASE}{version}/changes#"), "ttl")
         )
     text = "# Changelog\n\nEntries are made by `icgp diff`; the release date is in provenance.ttl.\n\n" + body
     bundle.text("CHANGELOG.md", text)
+
+
+def _previous_version(previous: Path) -> str:
+    """The version a previous release states in its DCAT catalog; the path's name for anything else."""
+    catalog = previous / "catalog.ttl"
+    if previous.is_dir() and catalog.is_file():
+        query = f"SELECT ?v WHERE {{ ?c a <{DCAT.Catalog}> ; <{DCAT}version> ?v }}"
+        store = Store()
+        try:
+            store.load(path=str(catalog), format=RdfFormat.TURTLE)
+        except (SyntaxError, OSError) as exc:
+            raise InputError(f"{catalog} cannot be read: {exc}") from exc
+        versions = sorted(node_value(s["v"]) for s in select(store, query))
+        if versions:
+            return versions[0]
+    return previous.name
 
 
 def _provenance(info: ReleaseInfo, parts: Sequence[Part], moved: Sequence[Quad], sums: str) -> list[Quad]:
@@ -416,7 +443,9 @@ def _provenance(info: ReleaseInfo, parts: Sequence[Part], moved: Sequence[Quad],
     agent = f"https://w3id.org/icgp/id/agent/icgp/{__version__}"
     checksums = f"{info.iri}#file-{CHECKSUMS_FILE}"
     add(info.iri, _TYPE, str(PROV.Entity))
-    add(info.iri, str(DCTERMS.issued), Literal(now.date().isoformat(), datatype=_XSD_DATE))
+    # Midnight of the release day: OWL 2 has no xsd:date, and the builder writes dates the same way.
+    issued = Literal(f"{now.date().isoformat()}T00:00:00", datatype=_XSD_DATETIME)
+    add(info.iri, str(DCTERMS.issued), issued)
     add(info.iri, str(PROV.generatedAtTime), stamp)
     add(info.iri, str(PROV.wasGeneratedBy), activity)
     add(activity, _TYPE, str(PROV.Activity))
@@ -437,140 +466,4 @@ def _provenance(info: ReleaseInfo, parts: Sequence[Part], moved: Sequence[Quad],
     return quads
 
 
-# --------------------------------------------------------------------------------------------------
-# Content negotiation and text files
-
-_CONNEG = (
-    ("text/html", "html"),
-    ("application/ld\\+json", "jsonld"),
-    ("text/turtle", "ttl"),
-    ("application/n-triples", "nt"),
-    ("application/rdf\\+xml", "xml"),
-)
-
-
-def htaccess(files_root: str, version: str) -> str:
-    """Apache rules for the ``https://w3id.org/icgp/`` folder: 303 redirects to the file of release
-    ``version`` (under ``files_root``) that matches the Accept header (HTML, JSON-LD, Turtle, N-Triples,
-    RDF/XML; RDF/XML for anything else)."""
-    files_url = f"{files_root}{version}/"
-    lines = [
-        "# Content negotiation for https://w3id.org/icgp/ (made by icgp release).",
-        f"# Files are served from {files_url}",
-        "Options -MultiViews",
-        "RewriteEngine on",
-        "",
-    ]
-
-    def negotiate(pattern: str, stem: str, rdfxml: str, anchor: str = "") -> None:
-        suffixes = {"html": "html", "jsonld": "jsonld", "ttl": "ttl", "nt": "nt", "xml": rdfxml}
-        for accept, fmt in _CONNEG:
-            lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {accept}")
-            target = f"{files_url}{stem}.{suffixes[fmt]}" + (anchor if fmt == "html" else "")
-            lines.append(f"RewriteRule {pattern} {target} [R=303,NE,L]")
-        lines.append(f"RewriteRule {pattern} {files_url}{stem}.{rdfxml} [R=303,L]")
-        lines.append("")
-
-    lines.append("# The ontology, its version IRI and the alignments module")
-    negotiate("^ontology/?$", "ontology/icgp", "owl")
-    negotiate("^ontology/[0-9]+\\.[0-9]+\\.[0-9]+$", "ontology/icgp", "owl")
-    negotiate("^ontology/alignments(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "ontology/alignments", "owl")
-    lines += [
-        "# The JSON-LD context and the logo",
-        f"RewriteRule ^context\\.jsonld$ {files_url}ontology/context.jsonld [R=303,L]",
-        f"RewriteRule ^logo\\.svg$ {files_url}{LOGO_FILE} [R=303,L]",
-        "",
-    ]
-    lines.append("# Vocabularies, their version IRIs and their concepts (HTML jumps to the concept)")
-    negotiate("^vocab/([a-z0-9-]+)(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "vocab/$1", "rdf")
-    negotiate("^vocab/([a-z0-9-]+)/([A-Za-z0-9._-]+)$", "vocab/$1", "rdf", "#$2")
-    lines += [
-        "# Files of any release",
-        f"RewriteRule ^releases/([0-9.]+)/(.*)$ {files_root}$1/$2 [R=303,L]",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _readme(
-    version: str, parts: Sequence[Part], report: ReleaseReport, policy: Policy, files_url: str
-) -> str:
-    data = [p for p in parts if p.kind == "data"]
-    lines = [
-        f"# ICGP release {version}",
-        "",
-        "The ICGP ontology (Innovation Clusters as Growth Poles), its SKOS vocabularies and the knowledge",
-        "graph built from the study data, with documentation and machine-readable descriptions.",
-        "",
-        "| path | what |",
-        "|---|---|",
-        "| `ontology/icgp.*` | the ontology: Turtle, RDF/XML (`.owl`), JSON-LD, N-Triples, HTML docs |",
-        "| `ontology/alignments.*` | alignments to other vocabularies, same formats |",
-        "| `ontology/context.jsonld` | the JSON-LD context used by every `.jsonld` file |",
-        "| `vocab/{scheme}.*` | each SKOS vocabulary: Turtle, RDF/XML (`.rdf`), JSON-LD, N-Triples, HTML |",
-        "| `data/{name}.*` | each data graph: Turtle, N-Quads (with the graph name), JSON-LD |",
-        "| `catalog.ttl` | DCAT catalog: datasets, distributions with size, SHA-256 and media type |",
-        "| `void.ttl` | VoID: statistics, class and property partitions, dumps |",
-        "| `service.ttl` | SPARQL service description (serve locally with `icgp serve`) |",
-        "| `provenance.ttl` | PROV record of the release and of the builds: the only file with dates |",
-        "| `SHA256SUMS` | checksums of every file but itself and `provenance.ttl` |",
-        "| `CHANGELOG.md` | this version's changes, made by `icgp diff` |",
-        "| `.htaccess` | content negotiation rules for the `https://w3id.org/icgp/` redirect |",
-        "",
-        f"Files are meant to be served from {files_url}.",
-        "",
-        "## Data graphs",
-        "",
-    ]
-    for part in data:
-        lines.append(f"- `{part.graph}`: {part.title} ({part.stats.triples} triples)")
-    if not data:
-        lines.append("- none")
-    lines += [
-        "",
-        "## Privacy",
-        "",
-        f"Coded quotes are {'included' if policy.public_quotes else 'left out'} and respondent-level survey "
-        f"answers are {'included' if policy.public_responses else 'left out'}, as the study descriptor says "
-        f"(left out here: {report.stripped_quotes} quote(s), {report.stripped_responses} answer(s)).",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _index_html(info: ReleaseInfo, parts: Sequence[Part]) -> str:
-    import html
-
-    rows = []
-    for part in parts:
-        links = " · ".join(
-            f'<a href="{html.escape(d.path)}">{html.escape(d.path.rsplit(".", 1)[-1])}</a>'
-            for d in part.distributions
-        )
-        rows.append(
-            f"<tr><td>{html.escape(part.title)}</td><td>{part.kind}</td><td>{part.stats.triples}</td>"
-            f"<td>{links}</td></tr>"
-        )
-    files = " · ".join(
-        f'<a href="{name}">{name}</a>'
-        for name in (
-            "README.md",
-            "CHANGELOG.md",
-            "catalog.ttl",
-            "void.ttl",
-            "service.ttl",
-            PROVENANCE_FILE,
-            CHECKSUMS_FILE,
-        )
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(info.title)}</title>\n</head>\n<body>\n"
-        f"<h1>{html.escape(info.title)}</h1>\n<p>{html.escape(info.description)}</p>\n<p>{files}</p>\n"
-        "<table>\n<tr><th>dataset</th><th>kind</th><th>triples</th><th>files</th></tr>\n"
-        + "\n".join(rows)
-        + f'\n</table>\n<p>Licence: <a href="{info.licence}">{info.licence}</a></p>\n</body>\n</html>\n'
-    )
-
-
-__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_FILES_URL", "ReleaseReport", "htaccess", "make_release"]
+__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_FILES_URL", "ReleaseReport", "make_release"]

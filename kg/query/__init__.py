@@ -1,6 +1,8 @@
-"""The query stage: the saved-query catalogue, parameter binding, and running on a store or endpoint.
+"""The query stage: SPARQL text, parameter binding, the saved-query catalogue, running, and result rendering.
 
+- ``sparql_text.tokens`` / ``sparql_text.with_limit``: a query text lexed, and facts about it.
+- ``parameters.prepare``: a query with its parameters bound as RDF terms.
 - ``catalogue.find_query``: a saved query by name or file, with its header.
-- ``catalogue.prepare``: a query with its parameters bound as RDF terms.
-- ``run.StoreTarget`` / ``run.EndpointTarget``: where a query runs; ``run.render``: its answer as text.
+- ``run.StoreTarget`` / ``run.EndpointTarget``: where a query runs.
+- ``results.QueryResult`` / ``results.render``: its answer, and the answer as text.
 """

@@ -1,4 +1,4 @@
-"""Run SPARQL queries on the embedded store or a remote endpoint, and render the answers.
+"""Run SPARQL queries on the embedded store, RDF files, a study package or a remote endpoint.
 
 Both targets see the same dataset: the default graph is the union of the study graphs, the ontology
 graph and the vocabulary graphs (the saved queries need the vocabularies for labels, hierarchies and
@@ -8,47 +8,33 @@ graphs merged with the ontology and vocabulary graphs. On the embedded store tha
 graph (Oxigraph ``--union-default-graph``, Virtuoso, GraphDB and Fuseki's union setting behave so) or
 the SPARQL 1.1 Protocol's ``default-graph-uri`` parameters.
 
-Answers come back as :class:`QueryResult`, whose cells mirror the SPARQL 1.1 JSON results format, so
-the renderers below give identical output whichever target answered.
+Answers come back as :class:`kg.query.results.QueryResult`, whose cells mirror the SPARQL 1.1 JSON
+results format, so :func:`kg.query.results.render` gives identical output whichever target answered.
+:func:`check_values` asks the same target, before a query runs, whether its parameter values occur in
+the data, so that a mistyped value is reported instead of answered with no rows.
 """
 
 from __future__ import annotations
 
 import ast
 import base64
-import csv
-import io
 import json
 import os
 import urllib.error
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from pyoxigraph import (
-    BlankNode,
-    DefaultGraph,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QuerySolutions,
-    RdfFormat,
-    Store,
-)
+from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
 
 from kg import __version__
 from kg.build.store import ONTOLOGY_GRAPH, install_ontology, vocabulary_graph
-from kg.errors import IcgpError, InputError
+from kg.errors import InputError
 from kg.ontology import resources
-from kg.ontology.namespaces import PREFIXES, VOCAB_BASE
-from kg.query.catalogue import query_form, strip_comments
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = XSD + "string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_NUMERIC = {XSD + t for t in ("decimal", "double", "float")}
+from kg.query.parameters import Parameter, ParameterisedQuery, Term, near_misses
+from kg.query.results import Cell, EndpointError, QueryResult
+from kg.query.sparql_text import query_form, strip_comments
 
 # Environment variables holding endpoint credentials (never taken from the command line).
 ENV_USER = "ICGP_ENDPOINT_USER"
@@ -69,125 +55,6 @@ RDF_SUFFIXES: dict[str, RdfFormat] = {
     ".xml": RdfFormat.RDF_XML,
     ".n3": RdfFormat.N3,
 }
-
-
-class EndpointError(IcgpError):
-    """A remote endpoint could not be reached or refused a request; the message says why."""
-
-
-# -- results --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value of an answer row, as in the SPARQL 1.1 JSON results format."""
-
-    kind: str  # "uri", "literal" or "bnode"
-    value: str
-    datatype: str | None = None  # None for plain and language-tagged strings
-    language: str | None = None
-
-    @classmethod
-    def from_term(cls, term: Any) -> Cell:
-        """A cell from a pyoxigraph term."""
-        if isinstance(term, NamedNode):
-            return cls("uri", term.value)
-        if isinstance(term, BlankNode):
-            return cls("bnode", term.value)
-        if isinstance(term, Literal):
-            language = term.language or None
-            datatype: str | None = term.datatype.value
-            if language or datatype in (_XSD_STRING, _LANG_STRING):
-                datatype = None
-            return cls("literal", term.value, datatype, language)
-        raise TypeError(f"unsupported term in a query answer: {term!r}")
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Cell:
-        """A cell from one binding of the SPARQL 1.1 JSON results format."""
-        kind = data.get("type")
-        value = str(data.get("value", ""))
-        if kind == "uri":
-            return cls("uri", value)
-        if kind == "bnode":
-            return cls("bnode", value)
-        if kind in ("literal", "typed-literal"):
-            language = data.get("xml:lang") or None
-            datatype = data.get("datatype") or None
-            if language or datatype in (_XSD_STRING, _LANG_STRING):
-                datatype = None
-            return cls("literal", value, datatype, language)
-        raise EndpointError(f"the endpoint answered a value of unknown type {kind!r}")
-
-    def to_json(self) -> dict[str, str]:
-        """This cell as one binding of the SPARQL 1.1 JSON results format."""
-        data = {"type": self.kind, "value": self.value}
-        if self.language:
-            data["xml:lang"] = self.language
-        elif self.datatype:
-            data["datatype"] = self.datatype
-        return data
-
-    def n3(self) -> str:
-        """The cell in N-Triples/Turtle syntax (used where a value must be unambiguous)."""
-        if self.kind == "uri":
-            return str(NamedNode(self.value))
-        if self.kind == "bnode":
-            return f"_:{self.value}"
-        if self.language:
-            return str(Literal(self.value, language=self.language))
-        if self.datatype:
-            return str(Literal(self.value, datatype=NamedNode(self.datatype)))
-        return str(Literal(self.value))
-
-
-Row = tuple[Cell | None, ...]
-
-
-@dataclass
-class QueryResult:
-    """The answer to a SELECT (variables and rows) or an ASK query (boolean)."""
-
-    variables: list[str] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-    boolean: bool | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The answer in the SPARQL 1.1 Query Results JSON Format."""
-        if self.boolean is not None:
-            return {"head": {}, "boolean": self.boolean}
-        bindings = [
-            {name: cell.to_json() for name, cell in zip(self.variables, row, strict=True) if cell is not None}
-            for row in self.rows
-        ]
-        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
-
-    @classmethod
-    def from_json(cls, data: Any) -> QueryResult:
-        """An answer from the SPARQL 1.1 Query Results JSON Format."""
-        if not isinstance(data, dict):
-            raise EndpointError("the endpoint did not answer in the SPARQL JSON results format")
-        if "boolean" in data:
-            return cls(boolean=bool(data["boolean"]))
-        try:
-            names = [str(v) for v in data["head"]["vars"]]
-            rows = [
-                tuple(Cell.from_json(b[name]) if name in b else None for name in names)
-                for b in data["results"]["bindings"]
-            ]
-        except (KeyError, TypeError) as exc:
-            raise EndpointError(f"the endpoint's JSON answer lacks {exc}") from exc
-        return cls(names, rows)
-
-    def limited(self, limit: int | None) -> QueryResult:
-        """The first ``limit`` rows (all rows when ``limit`` is None)."""
-        if limit is None or self.boolean is not None:
-            return self
-        return QueryResult(list(self.variables), self.rows[:limit], None)
-
-    def values(self) -> list[tuple[str | None, ...]]:
-        """Rows as plain strings (IRIs and lexical forms; None when unbound): handy for comparisons."""
-        return [tuple(None if c is None else c.value for c in row) for row in self.rows]
 
 
 # -- targets --------------------------------------------------------------------------------------
@@ -417,157 +284,83 @@ def file_store(paths: Iterable[Path]) -> Store:
     return store
 
 
-# -- rendering ------------------------------------------------------------------------------------
+# -- checking parameter values against the data ---------------------------------------------------
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "md")
-
-
-def _all_prefixes() -> dict[str, str]:
-    found = {f"{p.stem}": f"{VOCAB_BASE}{p.stem}/" for p in resources.vocabulary_files()}
-    found.update(PREFIXES)
-    return found
+_SHOWN_VALUES = 10
 
 
-def shorten(iri: str, prefixes: dict[str, str] | None = None) -> str:
-    """An IRI as a prefixed name when a known namespace matches (longest namespace first)."""
-    table = prefixes if prefixes is not None else _all_prefixes()
-    best = ""
-    for prefix, namespace in table.items():
-        if iri.startswith(namespace) and len(namespace) > len(table.get(best, "")):
-            rest = iri[len(namespace) :]
-            if rest and all(c not in rest for c in "/#?"):
-                best = prefix
-    return f"{best}:{iri[len(table[best]) :]}" if best else iri
+def _occurs(target: Target, term: NamedNode, graphs: Sequence[str]) -> bool:
+    """True if the IRI occurs in the data the target answers from, in any position of a triple."""
+    ask = (
+        f"ASK {{ VALUES ?term {{ {term} }}\n"
+        "  { ?term ?p ?o } UNION { ?s ?p ?term } UNION { ?s ?term ?o } }"
+    )
+    return bool(target.run(ask, graphs).boolean)
 
 
-def _number(text: str) -> str:
-    """A decimal or double shown with at most three decimals, trailing zeros dropped."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return text
-    if not value.is_finite():
-        return text
-    rounded = value.quantize(Decimal("0.001"))
-    shown = format(rounded, "f").rstrip("0").rstrip(".")
-    return "0" if shown in ("-0", "") else shown
+def _data_values(target: Target, param: Parameter, graphs: Sequence[str]) -> list[str]:
+    """The values a text parameter can match in the data: the ?value column of its data_values query."""
+    assert param.data_values is not None
+    result = target.run(param.data_values, graphs)
+    if "value" not in result.variables:
+        return []
+    column = result.variables.index("value")
+    return sorted({cell.value for row in result.rows if (cell := row[column]) is not None})
 
 
-def display(cell: Cell | None, prefixes: dict[str, str] | None = None) -> str:
-    """How a cell reads in a table: IRIs shortened, numbers rounded, text as it is."""
-    if cell is None:
-        return ""
-    if cell.kind == "uri":
-        return shorten(cell.value, prefixes)
-    if cell.kind == "bnode":
-        return f"_:{cell.value}"
-    if cell.datatype in _NUMERIC:
-        return _number(cell.value)
-    return cell.value
+def check_values(
+    target: Target,
+    query: ParameterisedQuery,
+    bindings: Mapping[str, Term],
+    given: Mapping[str, str],
+    graphs: Sequence[str] = (),
+) -> list[str]:
+    """Check bound parameter values against the data before the query runs, so that none fails silently.
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.replace("\t", " ").splitlines())
-
-
-def render_table(result: QueryResult) -> str:
-    """A plain aligned text table (the default output); long values are kept whole."""
-    if result.boolean is not None:
-        return ("true" if result.boolean else "false") + "\n"
-    prefixes = _all_prefixes()
-    cells = [[_one_line(display(c, prefixes)) for c in row] for row in result.rows]
-    widths = [len(v) for v in result.variables]
-    for row in cells:
-        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
-    numeric = [
-        all(c is None or (c.kind == "literal" and c.datatype is not None and _is_number(c)) for c in column)
-        and any(c is not None for c in column)
-        for column in zip(*result.rows, strict=True)
-    ] or [False] * len(result.variables)
-
-    def line(values: Sequence[str]) -> str:
-        parts = [
-            v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, numeric, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
-
-    out = [line(result.variables), "  ".join("-" * w for w in widths)]
-    out += [line(row) for row in cells]
-    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
-
-
-def _is_number(cell: Cell) -> bool:
-    return (cell.datatype or "").removeprefix(XSD) in {
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "int",
-        "long",
-        "nonNegativeInteger",
-        "positiveInteger",
-    }
-
-
-def render_markdown(result: QueryResult) -> str:
-    """A GitHub-flavoured Markdown table (pipes in values escaped)."""
-    if result.boolean is not None:
-        return ("true" if result.boolean else "false") + "\n"
-    prefixes = _all_prefixes()
-
-    def esc(text: str) -> str:
-        return _one_line(text).replace("\\", "\\\\").replace("|", "\\|")
-
-    lines = [
-        "| " + " | ".join(result.variables) + " |",
-        "|" + "|".join("---" for _ in result.variables) + "|",
-    ]
-    for row in result.rows:
-        lines.append("| " + " | ".join(esc(display(c, prefixes)) for c in row) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def render_csv(result: QueryResult) -> str:
-    """The SPARQL 1.1 Query Results CSV format: a header of variable names, then plain values."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if result.boolean is not None:
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-        return buffer.getvalue()
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(
-            ["" if c is None else (f"_:{c.value}" if c.kind == "bnode" else c.value) for c in row]
+    An IRI that occurs nowhere in the data, and a text value that is not among the values its
+    ``data_values`` query finds, are returned as warnings (one line each). A text value the user gave
+    that nearly matches a value of the data (``EU27`` for ``EU27_2020``, ``10_49`` for ``10-49``) is an
+    InputError naming the value to give instead; a default that does so is only a warning."""
+    warnings: list[str] = []
+    where = f"the data ({target.description})"
+    for param in query.parameters:
+        term = bindings.get(param.variable)
+        if term is None:
+            continue
+        what = f"parameter {param.name!r}"
+        default = "" if param.name in given else " (the query's default)"
+        if isinstance(term, NamedNode):
+            if not _occurs(target, term, graphs):
+                warnings.append(
+                    f"{what}: {term}{default} does not occur in {where}, so nothing will match it; check the "
+                    f"value (or the data queried)"
+                )
+            continue
+        if param.data_values is None:
+            continue
+        value = term.value
+        found = _data_values(target, param, graphs)
+        if value in found:
+            continue
+        if not found:
+            warnings.append(f"{what}: {where} has no values for it, so nothing will match {value!r}{default}")
+            continue
+        near = near_misses(value, found)
+        if near:
+            options = " or ".join(repr(v) for v in near)
+            message = (
+                f"{what}: {value!r}{default} does not occur in {where}; did you mean {options}? "
+                f"(give --param {param.name}={near[0]})"
+            )
+            if not default:
+                raise InputError(message)
+            warnings.append(message)
+            continue
+        shown = ", ".join(found[:_SHOWN_VALUES]) + (
+            f", ... ({len(found)} in all)" if len(found) > _SHOWN_VALUES else ""
         )
-    return buffer.getvalue()
-
-
-def render_tsv(result: QueryResult) -> str:
-    """Plain values separated by tabs, one row a line (tabs and line breaks inside values become spaces)."""
-    if result.boolean is not None:
-        return "boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if c is None else _one_line(c.value) for c in row))
-    return "\n".join(lines) + "\n"
-
-
-def render_json(result: QueryResult) -> str:
-    """The SPARQL 1.1 Query Results JSON format."""
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-
-def render(result: QueryResult, fmt: str) -> str:
-    """The answer in one of :data:`OUTPUT_FORMATS`."""
-    renderers = {
-        "table": render_table,
-        "csv": render_csv,
-        "tsv": render_tsv,
-        "json": render_json,
-        "md": render_markdown,
-    }
-    if fmt not in renderers:
-        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-    return renderers[fmt](result)
+        warnings.append(
+            f"{what}: {value!r}{default} does not occur in {where}, so nothing will match it; the values "
+            f"there: {shown}"
+        )
+    return warnings

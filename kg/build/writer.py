@@ -1,0 +1,127 @@
+"""The quad writer the builder and its table writers share, and the source map it fills.
+
+``GraphWriter`` adds quads to one named graph and records, for each resource, the file and line it came
+from and, per file, which column fed each predicate; ``StudyIds`` derives every instance IRI from the
+study id and the rows' own ids, so the same input always yields the same quads and no blank nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.ontology.namespaces import RDF, XSD
+
+Term = NamedNode | Literal
+
+_XSD_INTEGER = NamedNode(str(XSD.integer))
+_XSD_DATE_TIME = NamedNode(str(XSD.dateTime))
+
+
+@dataclass
+class SourceMap:
+    """Where each built resource and value came from: file, line and column."""
+
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def locate(self, focus: str, path: str | None = None) -> tuple[str, int | None, str | None] | None:
+        """Return (file, line, column) for a focus node and optional predicate, or None if not built here.
+
+        The line is None for resources that came from an imported RDF file."""
+        origin = self.origins.get(focus)
+        if origin is None:
+            return None
+        file, line = origin
+        column = self.columns.get((file, path)) if path is not None else None
+        return file, line, column
+
+
+class GraphWriter:
+    """Accumulates quads in one graph, caching IRIs and remembering where values came from."""
+
+    def __init__(self, graph: str, source_map: SourceMap) -> None:
+        self.graph = NamedNode(graph)
+        self.quads: list[Quad] = []
+        self.source_map = source_map
+        self._nodes: dict[str, NamedNode] = {}
+        self._file = ""
+        self._line: int | None = 0
+
+    def node(self, iri: str) -> NamedNode:
+        """The node of an IRI, made once and reused."""
+        found = self._nodes.get(iri)
+        if found is None:
+            found = self._nodes[iri] = NamedNode(iri)
+        return found
+
+    def at(self, file: str, line: int | None) -> None:
+        """Set the file and line that the following resources come from."""
+        self._file, self._line = file, line
+
+    def subject(self, iri: str, *classes: str) -> NamedNode:
+        """Start a resource, typing it and recording its origin."""
+        node = self.node(iri)
+        self.source_map.origins.setdefault(iri, (self._file, self._line))
+        for cls in classes:
+            self.add(node, str(RDF.type), self.node(cls))
+        return node
+
+    def add(self, s: NamedNode, p: str, o: Term, column: str | None = None) -> None:
+        """Add one quad; the first column that feeds a predicate in a file is the one reported."""
+        self.quads.append(Quad(s, self.node(p), o, self.graph))
+        if column is not None:
+            self.source_map.columns.setdefault((self._file, p), column)
+
+    def iri(self, s: NamedNode, p: str, iri: str | None, column: str | None = None) -> None:
+        """Link to an IRI, unless it is None or empty."""
+        if iri:
+            self.add(s, p, self.node(iri), column)
+
+    def iris(self, s: NamedNode, p: str, iris: Iterable[str] | None, column: str | None = None) -> None:
+        """Link to each IRI of a list (None is no link)."""
+        for iri in iris or ():
+            self.add(s, p, self.node(iri), column)
+
+    def text(
+        self, s: NamedNode, p: str, value: Any, column: str | None = None, lang: str | None = None
+    ) -> None:
+        """Add a plain or language-tagged string, unless the value is None or empty."""
+        if value is None or value == "":
+            return
+        literal = Literal(str(value), language=lang) if lang else Literal(str(value))
+        self.add(s, p, literal, column)
+
+    def integer(self, s: NamedNode, p: str, value: Any, column: str | None = None) -> None:
+        """Add an ``xsd:integer``, unless the value is None or empty."""
+        if value is not None and value != "":
+            self.add(s, p, Literal(str(int(value)), datatype=_XSD_INTEGER), column)
+
+    def date(self, s: NamedNode, p: str, value: Any, column: str | None = None) -> None:
+        """Add a date as an ``xsd:dateTime`` at the start of the day, without a timezone.
+
+        OWL 2 has no ``xsd:date``; a midnight ``xsd:dateTime`` keeps the graph in OWL 2 DL and its first
+        ten characters are still the date (``docs/ontology.md``, "Reasoning and OWL 2 DL")."""
+        if isinstance(value, dt.datetime):
+            self.add(s, p, Literal(value.isoformat(), datatype=_XSD_DATE_TIME), column)
+        elif isinstance(value, dt.date):
+            self.add(s, p, Literal(f"{value.isoformat()}T00:00:00", datatype=_XSD_DATE_TIME), column)
+
+
+class StudyIds:
+    """Deterministic instance IRIs: ``{base}{study}/{kind}/{local id}``."""
+
+    def __init__(self, base: str, study: str) -> None:
+        self.prefix = f"{base}{study}/"
+
+    def __call__(self, kind: str, *parts: str) -> str:
+        return self.prefix + kind + "/" + "/".join(parts)
+
+
+def slug(iri: str) -> str:
+    """The last path segment of an IRI, e.g. the local name of a concept."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]

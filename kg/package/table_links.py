@@ -1,0 +1,206 @@
+"""Check the parsed rows of a study package's tables against each other and against the schemas' rules.
+
+These checks run once every table has been read (:mod:`kg.package.table_rows`): a foreign key needs the
+values of the table it points at, the ``within-length`` and ``within-scale`` rules look a value up in
+another table, and the ``order`` rule compares two columns of a row once both are parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from kg.package.cells import SUGGESTION_BUDGET, Nearest, quoted
+from kg.package.schemas import ForeignKey
+from kg.package.table_rows import ProblemLog, TableResult, article
+from kg.problems import Severity
+
+
+def check_links(results: Mapping[str, TableResult], table_files: Mapping[str, str], log: ProblemLog) -> None:
+    """Check the foreign keys and rules of every table that could be read, adding problems to ``log``.
+
+    ``results`` are the tables read, by name; ``table_files`` gives each table's file in the package (a
+    missing table is named by its default file).
+    """
+    checker = _LinkChecker(results, table_files, log)
+    for result in results.values():
+        if result.usable:
+            checker.check_foreign_keys(result)
+            checker.check_rules(result)
+
+
+class _LinkChecker:
+    def __init__(
+        self, results: Mapping[str, TableResult], table_files: Mapping[str, str], log: ProblemLog
+    ) -> None:
+        self.results = results
+        self.table_files = table_files
+        self.add = log.add
+
+    def check_foreign_keys(self, result: TableResult) -> None:
+        for fk in result.schema.foreign_keys:
+            if result.columns[fk.field].index is None:
+                continue
+            target = self.results.get(fk.resource)
+            target_file = self.table_files.get(fk.resource, f"{fk.resource}.csv")
+            if target is None:
+                self._missing_table(result, fk, target_file)
+            elif target.usable and fk.reference in target.keys:
+                self._unknown_references(result, fk, target.keys[fk.reference], target_file)
+
+    def _missing_table(self, result: TableResult, fk: ForeignKey, target_file: str) -> None:
+        """One problem, on the first row that uses the key, when the table it points at is absent."""
+        first = next((row for row in result.rows if row.values[fk.field]), None)
+        if first is not None:
+            self.add(
+                result.file,
+                "table.foreign-key",
+                f"{fk.field} refers to {target_file}, which the package does not have; add "
+                f"{target_file} or leave {fk.field} empty",
+                row=first.line,
+                column=fk.field,
+                value=_shown(first.values[fk.field]),
+                expected=f"an existing {fk.reference} of {target_file}",
+            )
+
+    def _unknown_references(
+        self, result: TableResult, fk: ForeignKey, keys: set[str], target_file: str
+    ) -> None:
+        """A problem for each value (or list item) of the key that ``keys`` lacks, with the closest key."""
+        nearest: Nearest | None = None
+        suggested: dict[str, str | None] = {}
+        for row in result.rows:
+            value = row.values[fk.field]
+            if value is None:
+                continue
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if not isinstance(item, str) or item in keys:
+                    continue
+                parts = [part.strip() for part in item.split(",")]
+                if len(parts) > 1 and all(part in keys for part in parts):
+                    self.add(
+                        result.file,
+                        "table.list",
+                        f"{fk.field} item '{item}' separates list items with ','; use ';' between items",
+                        row=row.line,
+                        column=fk.field,
+                        value=item,
+                        expected="items separated by ';'",
+                        suggestion=";".join(parts),
+                    )
+                    continue
+                if item in suggested:
+                    suggestion = suggested[item]
+                elif len(suggested) < SUGGESTION_BUDGET:
+                    nearest = nearest or Nearest(keys)
+                    found = nearest.suggest(item)
+                    suggestion = suggested[item] = quoted(found) if found else None
+                else:
+                    suggestion = None
+                what = f"{fk.field} item" if isinstance(value, list) else fk.field
+                self.add(
+                    result.file,
+                    "table.foreign-key",
+                    f"{what} '{item}' is not {article(fk.reference)} {fk.reference} in {target_file}"
+                    + (f"; did you mean {suggestion}?" if suggestion else ""),
+                    row=row.line,
+                    column=fk.field,
+                    value=item,
+                    expected=f"an existing {fk.reference} of {target_file}",
+                    suggestion=suggestion,
+                )
+
+    def check_rules(self, result: TableResult) -> None:
+        for check in result.schema.checks:
+            options = check.options
+            if check.kind == "order":
+                self._order(
+                    result, options["start"], options["end"], Severity(options.get("severity", "violation"))
+                )
+            elif check.kind == "within-length":
+                self._within_length(result, options)
+            elif check.kind == "within-scale":
+                self._within_scale(result, options)
+            else:  # pragma: no cover - a schema error, caught by the schema tests
+                raise ValueError(f"unknown check {check.kind!r} in the {result.schema.name} schema")
+
+    def _order(self, result: TableResult, start: str, end: str, severity: Severity) -> None:
+        is_date = result.schema.field(end).type == "date"
+        for row in result.rows:
+            first, last = row.values[start], row.values[end]
+            if isinstance(first, dt.date) and isinstance(last, dt.date):
+                wrong = last < first
+                shown_first, shown_last = first.isoformat(), last.isoformat()
+            elif isinstance(first, int) and isinstance(last, int):
+                wrong = last < first
+                shown_first, shown_last = str(first), str(last)
+            else:
+                continue
+            if wrong:
+                self.add(
+                    result.file,
+                    "table.date" if is_date else "table.range",
+                    f"{end} {shown_last} is before {start} {shown_first}",
+                    row=row.line,
+                    column=end,
+                    value=shown_last,
+                    expected=f"{'a date' if is_date else 'a value'} not before {start} ({shown_first})",
+                    severity=severity,
+                )
+
+    def _lookup(self, result: TableResult, options: dict[str, str], wanted: str) -> dict[str, object] | None:
+        target = self.results.get(options["resource"])
+        if target is None or not target.usable:
+            return None
+        key = next(fk.reference for fk in result.schema.foreign_keys if fk.field == options["via"])
+        return {
+            str(row.values[key]): row.values[wanted]
+            for row in target.rows
+            if row.values[key] is not None and row.values[wanted] is not None
+        }
+
+    def _within_length(self, result: TableResult, options: dict[str, str]) -> None:
+        lengths = self._lookup(result, options, options["lengthField"])
+        if lengths is None:
+            return
+        name, via = options["field"], options["via"]
+        for row in result.rows:
+            value, length = row.values[name], lengths.get(str(row.values[via]))
+            if isinstance(value, int) and isinstance(length, int) and value > length:
+                self.add(
+                    result.file,
+                    "table.range",
+                    f"{name} {value} lies beyond the end of {via} '{row.values[via]}', which is {length} "
+                    "characters long",
+                    row=row.line,
+                    column=name,
+                    value=str(value),
+                    expected=f"at most {length}",
+                )
+
+    def _within_scale(self, result: TableResult, options: dict[str, str]) -> None:
+        scales = self._lookup(result, options, options["scaleField"])
+        if scales is None:
+            return
+        name, via = options["field"], options["via"]
+        for row in result.rows:
+            value, scale = row.values[name], scales.get(str(row.values[via]))
+            if isinstance(value, int) and isinstance(scale, tuple):
+                low, high = scale
+                if not low <= value <= high:
+                    self.add(
+                        result.file,
+                        "table.range",
+                        f"{name} {value} is outside the scale {low}-{high} of {via} '{row.values[via]}'",
+                        row=row.line,
+                        column=name,
+                        value=str(value),
+                        expected=f"a whole number from {low} to {high}",
+                    )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return str(value)

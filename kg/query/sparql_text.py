@@ -1,0 +1,183 @@
+"""SPARQL query text: a small lexer and the few facts about a query that binding and running need.
+
+The lexer knows enough of SPARQL 1.1 to tell comments, strings, IRIs, variables and brackets apart, so
+``#`` inside an IRI or a string is never taken for a comment and a brace inside a string never changes
+the nesting depth. Nothing here parses a query fully: pyoxigraph does that when the query runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from kg.errors import InputError
+
+_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<open>[{(])
+  | (?P<close>[})])
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of a query: its kind, text, offset and the brace/paren depth it sits at."""
+
+    kind: str
+    text: str
+    start: int
+    braces: int
+    parens: int
+    subquery: bool
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text (comments and spaces dropped), with nesting depths.
+
+    ``subquery`` is true for tokens inside a nested SELECT's braces."""
+    braces = parens = 0
+    # Brace depths at which a sub-SELECT's group opened; a SELECT seen at depth > 0 arms the next "{".
+    sub_depths: list[int] = []
+    armed = False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("comment", "space"):
+            continue
+        value = match.group()
+        if kind == "close":
+            if value == "}":
+                braces -= 1
+                if sub_depths and sub_depths[-1] == braces:
+                    sub_depths.pop()
+            else:
+                parens -= 1
+        yield Token(kind, value, match.start(), braces, parens, bool(sub_depths))
+        if kind == "open":
+            if value == "{":
+                if armed:
+                    sub_depths.append(braces)
+                    armed = False
+                braces += 1
+            else:
+                parens += 1
+        elif kind == "word" and value.upper() == "SELECT" and braces > 0:
+            armed = True
+
+
+def strip_comments(text: str) -> str:
+    """The query without its comments (``#`` outside IRIs and strings) and without blank lines."""
+    kept: list[str] = []
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "comment":
+            kept.append(match.group())
+    return "\n".join(line for line in "".join(kept).splitlines() if line.strip()) + "\n"
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query text."""
+    for token in tokens(text):
+        if token.kind == "word" and token.braces == 0 and token.text.upper() in _QUERY_FORMS:
+            return token.text.upper()
+    raise InputError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE clause")
+
+
+def prologue(text: str) -> str:
+    """The query's BASE and PREFIX declarations (the text before its form keyword), without comments."""
+    for token in tokens(text):
+        if token.kind == "word" and token.braces == 0 and token.text.upper() in _QUERY_FORMS:
+            return strip_comments(text[: token.start]).lstrip("\n")
+    raise InputError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE clause")
+
+
+def where_group_start(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's top-level WHERE group."""
+    form = None
+    skip_template = False
+    previous: Token | None = None
+    for token in tokens(text):
+        if form is None and token.kind == "word" and token.braces == 0:
+            if token.text.upper() in _QUERY_FORMS:
+                form = token.text.upper()
+        elif (
+            form == "CONSTRUCT"
+            and previous is not None
+            and previous.kind == "word"
+            and previous.text.upper() == "CONSTRUCT"
+        ):
+            skip_template = token.text == "{"
+        if form and token.text == "{" and token.braces == 0 and token.parens == 0:
+            if skip_template:
+                skip_template = False
+            else:
+                return token.start + 1
+        previous = token
+    raise InputError("the query has no WHERE group to bind parameters in")
+
+
+def variables(text: str) -> list[str]:
+    """Names (without ``?``) of every variable the text mentions, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for token in tokens(text):
+        if token.kind == "var":
+            seen.setdefault(token.text[1:], None)
+    return list(seen)
+
+
+def has_top_level_limit(text: str) -> bool:
+    """True if the outermost query has its own LIMIT clause."""
+    return any(t.kind == "word" and t.braces == 0 and t.text.upper() == "LIMIT" for t in tokens(text))
+
+
+def with_limit(text: str, limit: int) -> str:
+    """The query with ``LIMIT limit`` added, unless it already has a top-level LIMIT (then unchanged)."""
+    if has_top_level_limit(text):
+        return text
+    group_closed = False
+    for token in tokens(text):
+        if token.text == "}" and token.braces == 0:
+            group_closed = True
+        elif group_closed and token.kind == "word" and token.braces == 0 and token.text.upper() == "VALUES":
+            # A trailing VALUES block comes after the solution modifiers.
+            return f"{text[: token.start]}LIMIT {limit}\n{text[token.start :]}"
+    return f"{text.rstrip()}\nLIMIT {limit}\n"
+
+
+def group_kinds(toks: Sequence[Token]) -> list[str]:
+    """For each ``{`` token (in order): 'group' (a graph pattern), 'subquery' (a group that only wraps a
+    sub-SELECT), 'data' (a VALUES block) or 'template' (a CONSTRUCT template)."""
+    kinds: list[str] = []
+    values_header = False
+    form: str | None = None
+    for index, token in enumerate(toks):
+        word = token.text.upper() if token.kind == "word" else ""
+        if word == "VALUES":
+            values_header = True
+        if form is None and word in _QUERY_FORMS and token.braces == 0:
+            form = word
+        if token.text != "{":
+            continue
+        following = toks[index + 1] if index + 1 < len(toks) else None
+        previous = toks[index - 1] if index > 0 else None
+        if values_header:
+            kinds.append("data")
+            values_header = False
+        elif form == "CONSTRUCT" and previous is not None and previous.text.upper() == "CONSTRUCT":
+            kinds.append("template")
+        elif following is not None and following.kind == "word" and following.text.upper() == "SELECT":
+            kinds.append("subquery")
+        else:
+            kinds.append("group")
+    return kinds
