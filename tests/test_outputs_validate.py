@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from cli import app
 from kg.build.sources import open_source
-from kg.ontology.resources import sample_study_dir
 from kg.problems import Severity
 from kg.validation.validate import validate_rdf_file
 
@@ -32,14 +31,6 @@ def violations(path: Path) -> list[str]:
     return [
         f"{p.rule}: {p.message}" for p in validate_rdf_file(path).problems if p.severity is Severity.VIOLATION
     ]
-
-
-@pytest.fixture(scope="module")
-def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("outputs") / "store"
-    result = runner.invoke(app, ["build", str(sample_study_dir()), "--store", str(store)])
-    assert result.exit_code == 0, result.output
-    return store
 
 
 @pytest.fixture(scope="module")
