@@ -234,10 +234,7 @@ def ontology_check(
     else:
         from kg.files import write_atomically
 
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+        write_atomically(output, text)
         if progress:
             typer.echo(f"report written to {output}", err=True)
     raise typer.Exit(0 if oc.passed(report, level, hermit, owl_rl) else 1)
@@ -553,10 +550,7 @@ def validate_command(
     else:
         from kg.files import write_atomically
 
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+        write_atomically(output, text)
     raise typer.Exit(1 if outcome.failing(Severity(fail_on.value)) else 0)
 
 
@@ -940,10 +934,7 @@ def _write_output(output: Path | None, text: str) -> None:
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
         return
-    try:
-        write_atomically(output, text)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    write_atomically(output, text)
 
 
 @query_app.command("list")

@@ -21,7 +21,8 @@ def write_atomically(path: Path, data: bytes | str) -> None:
 
     A failure never leaves half a file. The file gets the mode an ordinary ``open`` would give it
     (0666 less the umask), not the private 0600 of a temporary file. The folder must exist: a mistyped
-    path is refused with :class:`~kg.errors.InputError` rather than silently created.
+    path is refused with :class:`~kg.errors.InputError` rather than silently created, and so is a folder
+    that cannot be written to (a full disk, no permission).
     """
     folder = path.parent
     if not folder.is_dir():
@@ -29,12 +30,20 @@ def write_atomically(path: Path, data: bytes | str) -> None:
             f"cannot write {path}: the folder {folder} does not exist; create it first or choose another path"
         )
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}; choose a folder you can write to"
+        ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

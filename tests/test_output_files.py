@@ -107,3 +107,27 @@ def test_the_team_agent_has_a_label() -> None:
     graph = rdflib.Graph().parse(resources.ontology_file())
     team = rdflib.URIRef("https://w3id.org/icgp/team")
     assert list(graph.objects(team, rdflib.RDFS.label)) == [rdflib.Literal("ICGP developers", lang="en")]
+
+
+# /proc exists but no file can be made in it, even by root: a folder that refuses writes.
+UNWRITABLE = Path("/proc")
+
+
+@pytest.mark.skipif(not UNWRITABLE.is_dir(), reason="needs Linux's /proc as a folder that refuses writes")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", str(MINI), "-o", "/proc/x.ttl"],
+        ["build", str(MINI), "-o", "/proc/x.ttl"],
+        ["diff", str(MINI), str(MINI), "-o", "/proc/x.md"],
+        ["validate", str(MINI), "-o", "/proc/x.txt"],
+        ["release", str(MINI), "--out", "/proc/release", "--version", "1.0.0"],
+    ],
+    ids=["export", "build", "diff", "validate", "release"],
+)
+def test_a_folder_that_refuses_writes_gives_a_message_not_a_traceback(command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "error: cannot write " in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

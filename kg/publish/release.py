@@ -227,7 +227,10 @@ def make_release(
         raise InputError(
             f"cannot write the release to {out}: the folder {out_parent} does not exist; create it first"
         )
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out_parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out_parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the release to {out}: {exc.strerror or exc}") from exc
     try:
         bundle = _Bundle(staging)
         parts, released = _write_rdf(bundle, data, doi)
