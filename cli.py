@@ -421,12 +421,20 @@ def build_command(
             "--format", "-f", help="ttl, nt, nq, trig, jsonld or xml (default: from the suffix, else nq)."
         ),
     ] = None,
+    with_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--assess",
+            help="Also assess every cluster as a growth pole (ICGP's model, the study period) and store "
+            "the assessment in its own graph beside the study.",
+        ),
+    ] = False,
 ) -> None:
     """Check a study package and build it into a named graph (in memory unless --store is given).
 
     Exit 0 when built, 2 when the package could not be read or has violations (nothing is written then).
     """
-    from kg.build.store import open_store
+    from kg.build.store import open_store, settle_store
     from kg.build.study import InvalidPackageError, build_package, format_for, store_study, write_graph
 
     to_stdout = output is not None and str(output) == "-"
@@ -438,12 +446,19 @@ def build_command(
         fail(str(exc))
     if built.warnings:
         _print_problems(built.warnings, limit=20)
+    extra: list[Any] = []
+    if with_assessment:
+        from kg.assess.stored import assess_built
+
+        extra = assess_built(built)
     target = open_store(store)
     # Serialise only when asked: a file is written atomically before the store changes, stdout after.
     data = None
     if output is not None:
-        data = write_graph(built.result.quads, None if to_stdout else output, fmt)
-    store_study(target, built)
+        data = write_graph(built.result.quads + extra, None if to_stdout else output, fmt)
+    store_study(target, built, extra)
+    if store is not None:
+        settle_store(target)
     if data is not None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -770,6 +785,14 @@ def release_command(
             "--doi", help="DOI minted for this release (10.xxxx/...); goes into the ontology header."
         ),
     ] = None,
+    with_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--assess",
+            help="Also release the growth-pole assessment of every cluster (a package; a store releases "
+            "what 'icgp build --assess' stored).",
+        ),
+    ] = False,
 ) -> None:
     """Write a versioned release bundle: ontology, vocabularies and data, docs, metadata and checksums.
 
@@ -792,6 +815,7 @@ def release_command(
             endpoint=endpoint or DEFAULT_ENDPOINT,
             force=force,
             doi=doi,
+            assess=with_assessment,
         )
     except PrivacyError as exc:
         for finding in exc.findings[:50]:
@@ -1230,6 +1254,123 @@ def vocab_show_command(
 
     rows = [[e.slug, e.notation, e.label, e.broader] for e in entries(scheme)]
     typer.echo(_render_rows(["slug", "notation", "label", "broader"], rows, output_format), nl=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# icgp assess
+
+
+class AssessFormat(StrEnum):
+    """Output formats of ``icgp assess``."""
+
+    table = "table"
+    json = "json"
+    md = "md"
+    ttl = "ttl"
+    trig = "trig"
+    nq = "nq"
+
+
+@app.command("assess")
+@user_errors
+def assess_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A study package (folder or .zip) or a store folder; the bundled sample if omitted."
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Assess the on-disk store in this folder (opened read-only)."),
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help=_ENDPOINT_HELP)] = None,
+    cluster: Annotated[
+        list[str] | None,
+        typer.Option("--cluster", "-c", help="Assess only this cluster (id, IRI or name); repeatable."),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="FROM/TO dates or years (2020-01-01/2021-06-30, 2020/2021); default: each cluster's "
+            "study period.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="An assessment model YAML file (default: ICGP's model).")
+    ] = None,
+    output_format: Annotated[
+        AssessFormat,
+        typer.Option("--format", "-f", help="table (default), json, md, or RDF as ttl, trig or nq."),
+    ] = AssessFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the assessment to this file instead of stdout."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for an endpoint's answer.", min=1)
+    ] = 60.0,
+) -> None:
+    """Assess each cluster as a growth pole: criterion scores with their evidence, verdict, roadmap stage,
+    what the next stage needs and whether the verdict survives moving the model's assumptions.
+
+    Exit 0 with the assessment, 1 when an endpoint fails, 2 on bad input (unknown cluster, empty or
+    data-less period, a malformed model, unreadable source).
+    """
+    from kg.assess.assessment import assess
+    from kg.assess.evidence import parse_period
+    from kg.assess.formats import (
+        robustness_sentence,
+        summary_rows,
+        to_json_text,
+        to_markdown,
+        verdict_sentence,
+    )
+    from kg.assess.model import load_model
+    from kg.assess.rdf import assessment_quads
+    from kg.build.serialize import serialize_quads
+    from kg.build.sources import open_source
+    from kg.query import results
+    from kg.query import run as sparql
+
+    if len([s for s in (path, store, endpoint) if s]) > 1:
+        fail("give at most one of PATH, --store and --endpoint")
+    chosen_period = parse_period(period) if period else None
+    the_model = load_model(model)
+    target: sparql.Target
+    if endpoint:
+        target = sparql.EndpointTarget(endpoint, timeout)
+    elif store is not None:
+        target = sparql.StoreTarget(sparql.read_only_store(store), f"the store at {store}")
+    else:
+        source = open_source(path)
+        where = "the bundled sample study" if path is None else f"the {source.kind} {path}"
+        target = sparql.StoreTarget(source.store, where)
+    try:
+        run = assess(target, the_model, cluster or (), chosen_period)
+    except results.EndpointError as exc:
+        fail(str(exc), 1)
+    if output_format is AssessFormat.json:
+        text = to_json_text(run)
+    elif output_format is AssessFormat.md:
+        text = to_markdown(run)
+    elif output_format in (AssessFormat.ttl, AssessFormat.trig, AssessFormat.nq):
+        text = serialize_quads(assessment_quads(run), output_format.value).decode("utf-8")
+    else:
+        rows = summary_rows(run)
+        header = list(rows[0]) if rows else ["cluster"]
+        text = _render_rows(header, [[r[h] for h in header] for r in rows], VocabFormat.table)
+        for a in run.assessments:
+            text += "\n" + verdict_sentence(run, a) + "\n" + robustness_sentence(a) + "\n"
+            for barrier in a.roadmap.barriers:
+                plural = "" if barrier.passages == 1 else "s"
+                cited = f"{barrier.notation} {barrier.label} ({barrier.passages} passage{plural})"
+                text += f"  barrier cited by its SMEs: {cited}\n"
+            for remedy in a.roadmap.remedies:
+                services = ", ".join(label for _, label in remedy.services) or "no EDIH service recorded"
+                text += f"  not offered yet: {remedy.label} (EDIH: {services})\n"
+    _write_output(output, text)
 
 
 # Every command and group of the CLI reports a wrong call on one line (set here, after all are defined).

@@ -18,7 +18,6 @@ import argparse
 import multiprocessing as mp
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generate import ensure_package  # noqa: E402
 from pyoxigraph import RdfFormat, Store  # noqa: E402
 
 from kg.build.study import build_package, store_study  # noqa: E402
@@ -43,20 +43,8 @@ def log(message: str) -> None:
 
 def build_store(organisations: int, work: Path) -> tuple[Path, int]:
     """Generate the package and build it into an on-disk store (reused when already there)."""
-    package = work / f"n{organisations}"
+    package = ensure_package(work / f"n{organisations}", organisations)
     store_dir = work / f"n{organisations}-store"
-    if not (package / "datapackage.yaml").exists():
-        log(f"generating {package} ...")
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "generate.py"),
-                str(package),
-                "--organisations",
-                str(organisations),
-            ],
-            check=True,
-        )
     if not store_dir.exists():
         log(f"building {package} into {store_dir} ...")
         started = time.perf_counter()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,11 @@ RATIOS = {
     "segments": 0.5,
     "respondents": 0.1,
 }
+# SMEs and startups with a digital maturity assessment (EDIH DMA) at two dates, per organisation at
+# density 1.0; each writes 2 x 6 rows of maturity.csv.
+MATURITY_FIRMS = 0.05
+DMA_DIMENSIONS = ("DMA1", "DMA2", "DMA3", "DMA4", "DMA5", "DMA6")
+SME_GROUP = ("A01.1", "A01.2", "A01.3", "A01.5")
 SEGMENTS_PER_SOURCE = 100
 PARTICIPANTS_PER_SOURCE = 5
 
@@ -145,6 +151,7 @@ def plan_sizes(organisations: int, density: float = DEFAULT_DENSITY) -> dict[str
         "memberships": min(scaled("memberships"), n * clusters),
         "interactions": scaled("interactions"),
         "adoptions": scaled("adoptions"),
+        "maturity": 2 * len(DMA_DIMENSIONS) * max(1, round(n * MATURITY_FIRMS * density)),
         "activities": scaled("activities"),
         "segments": scaled("segments"),
         "respondents": scaled("respondents"),
@@ -315,6 +322,24 @@ class Generator:
             )
         return rows
 
+    def maturity(self) -> Rows:
+        """DMA scores of six dimensions at T0 (2019-2020) and T1 (2021) for a share of SMEs and startups.
+
+        Drawn after every other table, so that adding them left the other tables as they were.
+        """
+        rng = self.rng
+        smes = [k for k, t in enumerate(self.org_types) if t in SME_GROUP]
+        firms = sorted(rng.sample(smes, min(len(smes), self.sizes["maturity"] // 12)))
+        rows = []
+        for org in firms:
+            t0 = [rng.randint(10, 70) for _ in DMA_DIMENSIONS]
+            gain = rng.randint(0, 20)
+            t1 = [max(0, min(100, score + gain + rng.randint(-5, 5))) for score in t0]
+            for date, scores in ((random_date(rng, 2019, 2020), t0), (random_date(rng, 2021, 2021), t1)):
+                for dimension, score in zip(DMA_DIMENSIONS, scores, strict=True):
+                    rows.append([self.org_ids[org], date, "DMA", dimension, str(score), "", ""])
+        return rows
+
     def activities(self) -> Rows:
         """Capacity-building activities run by universities, RTOs, cluster organisations, hubs..."""
         rng = self.rng
@@ -479,6 +504,7 @@ class Generator:
         activities = self.activities()
         participations = self.participations()
         items, respondents, responses = self.survey()
+        maturity = self.maturity()
         return {
             name: (HEADERS[name], rows)
             for name, rows in zip(
@@ -489,6 +515,7 @@ class Generator:
                     memberships,
                     interactions,
                     adoptions,
+                    maturity,
                     activities,
                     participations,
                     sources,
@@ -558,6 +585,19 @@ def generate(
         header, rows = tables[name]
         write_csv(out / f"{name}.csv", header, rows)
     return {name: len(tables[name][1]) for name in TABLE_ORDER}
+
+
+def ensure_package(out: Path, organisations: int) -> Path:
+    """``out``, with a package of ``organisations`` generated into it unless its datapackage.yaml is there.
+
+    For the benchmarks, which reuse a package between runs. The script runs in a child process so that the
+    benchmark's own process does not carry the generator's memory into what it measures next.
+    """
+    if not (out / "datapackage.yaml").exists():
+        print(f"generating {out} ...", file=sys.stderr, flush=True)
+        command = [sys.executable, str(Path(__file__).resolve()), str(out), "-n", str(organisations)]
+        subprocess.run(command, check=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,7 +40,7 @@ def test_mini_package_builds_to_exactly_the_expected_triples() -> None:
     built = build_package(MINI)
     expected = rdflib.Graph().parse(FIXTURES / "mini.expected.ttl")
     actual = as_rdflib(built.result.quads)
-    assert len(actual) == len(expected) == 277
+    assert len(actual) == len(expected) == 278
     assert isomorphic(actual, expected)
     assert built.result.graph == NamedNode("https://example.org/id/mini/graph")
 
@@ -138,14 +138,14 @@ def test_every_output_format_parses_back_to_the_same_graph(tmp_path: Path, fmt: 
     # pyoxigraph reads it back too, with the same number of statements.
     store = Store()
     store.load(path=str(output), format=OUTPUT_FORMATS[fmt])
-    assert len(list(store.quads_for_pattern(None, None, None, None))) == 277
+    assert len(list(store.quads_for_pattern(None, None, None, None))) == 278
 
 
 def test_output_to_stdout_keeps_the_summary_on_stderr() -> None:
     result = runner.invoke(app, ["build", str(MINI), "--output", "-", "--format", "nt"])
     assert result.exit_code == 0
-    assert result.stdout.count("\n") == 277
-    assert "277 triples" in result.stderr
+    assert result.stdout.count("\n") == 278
+    assert "278 triples" in result.stderr
 
 
 def test_build_prints_counts_for_the_sample() -> None:
@@ -236,7 +236,7 @@ def test_imported_rdf_joins_the_study_graph(tmp_path: Path) -> None:
         NamedNode("https://example.org/id/mini/graph"),
     )
     assert extra in set(built.result.quads)
-    assert len(built.result.quads) == 277 + 1 + 5  # the triple, and the file as a PROV entity used
+    assert len(built.result.quads) == 278 + 1 + 5  # the triple, and the file as a PROV entity used
     assert built.source_map.locate("https://example.org/id/mini/code/X") == ("imports/extra.ttl", None, None)
 
 

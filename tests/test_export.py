@@ -164,7 +164,7 @@ def test_cli_export_to_stdout_and_to_a_file_give_the_same_bytes(tmp_path: Path) 
     output = tmp_path / "mini.nt"
     assert runner.invoke(app, ["export", str(MINI), "--graph", MINI_GRAPH, "-o", str(output)]).exit_code == 0
     assert output.read_bytes() == result.stdout_bytes
-    assert result.stdout.count("\n") == 277
+    assert result.stdout.count("\n") == 278
 
 
 def test_a_store_folder_exports_the_same_bytes_as_its_package(mini_store_dir: Path) -> None:

@@ -44,8 +44,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sizes_at_the_default_density(package: Path) -> None:
     expected = {
         "organisations": 500, "clusters": 3, "memberships": 100, "interactions": 200, "adoptions": 150,
-        "activities": 10, "participations": 50, "sources": 4, "participants": 15, "codebook": 26,
-        "segments": 50, "survey_items": 12, "respondents": 10, "survey_responses": 120,
+        "maturity": 60, "activities": 10, "participations": 50, "sources": 4, "participants": 15,
+        "codebook": 26, "segments": 50, "survey_items": 12, "respondents": 10, "survey_responses": 120,
     }  # fmt: skip
     assert gen.plan_sizes(500) == expected
     assert {table: len(read(package, table)) for table in expected} == expected
@@ -55,8 +55,8 @@ def test_sizes_at_density_one_follow_the_ratios() -> None:
     sizes = gen.plan_sizes(500, density=1.0)
     assert sizes == {
         "organisations": 500, "clusters": 3, "memberships": 500, "interactions": 1000, "adoptions": 750,
-        "activities": 50, "participations": 250, "sources": 4, "participants": 15, "codebook": 26,
-        "segments": 250, "survey_items": 12, "respondents": 50, "survey_responses": 600,
+        "maturity": 300, "activities": 50, "participations": 250, "sources": 4, "participants": 15,
+        "codebook": 26, "segments": 250, "survey_items": 12, "respondents": 50, "survey_responses": 600,
     }  # fmt: skip
     assert gen.plan_sizes(50_000, density=1.0)["clusters"] == 102
     assert gen.plan_sizes(50_000)["segments"] == 5000
@@ -88,6 +88,13 @@ def test_the_package_is_internally_consistent(package: Path) -> None:
         assert speakers[s["speaker"]] == s["source"]
         assert 0 <= int(s["start"]) < int(s["end"]) <= int(sources[s["source"]]["length"])
         assert set(s["codes"].split(";")) <= codes
+    # Five SMEs or startups, each with the six DMA dimensions scored at two dates.
+    smes = {o["id"] for o in t["organisations"] if o["actor_type"] in ("A01.1", "A01.2", "A01.3", "A01.5")}
+    assessed = Counter((m["organisation"], m["date"]) for m in t["maturity"])
+    assert set(assessed.values()) == {6}
+    firms = Counter(org for org, _ in assessed)
+    assert len(firms) == 5 and set(firms.values()) == {2} and set(firms) <= smes
+    assert all(0 <= float(m["score"]) <= 100 and m["framework"] == "DMA" for m in t["maturity"])
     answers = Counter(r["respondent"] for r in t["survey_responses"])
     assert set(answers.values()) == {12} and len(answers) == len(t["respondents"])
 
@@ -98,7 +105,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(package: P
     gen.generate(other, 500, seed=8)
     names = sorted(p.name for p in package.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
-    assert len(names) == 15
+    assert len(names) == 16
     for name in names:
         assert (again / name).read_bytes() == (package / name).read_bytes(), name
     assert (other / "organisations.csv").read_bytes() != (package / "organisations.csv").read_bytes()

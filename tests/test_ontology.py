@@ -26,9 +26,9 @@ def english(graph: Graph, term: URIRef, predicate: URIRef) -> list[Literal]:
 
 
 def test_class_and_property_counts(ontology: Graph) -> None:
-    assert len(icgp_terms(ontology, OWL.Class)) == 88
-    assert len(icgp_terms(ontology, OWL.ObjectProperty)) == 86
-    assert len(icgp_terms(ontology, OWL.DatatypeProperty)) == 32
+    assert len(icgp_terms(ontology, OWL.Class)) == 91
+    assert len(icgp_terms(ontology, OWL.ObjectProperty)) == 95
+    assert len(icgp_terms(ontology, OWL.DatatypeProperty)) == 41
     assert len(icgp_terms(ontology, OWL.AnnotationProperty)) == 4
 
 

@@ -82,7 +82,7 @@ def test_the_organisation_kinds_are_pairwise_disjoint(ontology: Graph) -> None:
 def test_only_overlapping_roles_and_sizes_are_left_without_disjointness(ontology: Graph) -> None:
     pairs = set().union(*sibling_pairs(ontology).values())
     open_pairs = {tuple(sorted(name(c) for c in pair)) for pair in pairs - disjoint_pairs(ontology)}
-    assert len(pairs) == 534
+    assert len(pairs) == 569
     # Startups and technology providers are often SMEs; study roles of one person may overlap.
     assert open_pairs == {
         ("LargeEnterprise", "Startup"),
@@ -125,6 +125,7 @@ def test_inverse_pairs_mirror_domain_and_range(ontology: Graph) -> None:
         ("receivesInteraction", "toActor"),
         ("representedByCase", "representsActor"),
         ("speaker", "speakerOf"),
+        ("studiedIn", "studiesCluster"),
     }
     for prop, inverse in ontology.subject_objects(OWL.inverseOf):
         domain, range_ = ontology.value(prop, RDFS.domain), ontology.value(prop, RDFS.range)
@@ -150,6 +151,7 @@ CONCEPT_CLASSES = {
     "InteractionType": {"interaction"},
     "LifeCycleStage": {"lifecycle"},
     "LinkageKind": {"linkage"},
+    "MaturityDimension": {"dma"},
     "MaturityLevel": {"acatech", "dii"},
     "ParticipationRole": {"participation-role"},
     "Polarity": {"polarity"},
@@ -172,8 +174,9 @@ def test_no_object_property_ranges_over_plain_skos_concept(ontology: Graph) -> N
         for m in members(ontology, r)
         if (m, RDFS.subClassOf, SKOS.Concept) in ontology
     }
-    # Roadmap stages and cluster roles are only subjects or org:role values; regions have no scheme class.
-    assert concept_ranges == set(CONCEPT_CLASSES) - {"ClusterRole", "RoadmapStage"} | {
+    # Cluster roles are only org:role values; regions have no scheme class. Roadmap stages are the range of
+    # an assessment's stage reached and next stage.
+    assert concept_ranges == set(CONCEPT_CLASSES) - {"ClusterRole"} | {
         "Code",
         "Region",
         "EconomicActivity",
@@ -192,7 +195,7 @@ def test_concept_classes_name_their_schemes_and_exclude_each_other(ontology: Gra
     }
     assert named == CONCEPT_CLASSES
     concept_kinds = {c for c in icgp_classes(ontology) if (c, RDFS.subClassOf, SKOS.Concept) in ontology}
-    assert len(concept_kinds) == 28
+    assert len(concept_kinds) == 29
     pairs = {frozenset(p) for p in itertools.combinations(concept_kinds, 2)}
     assert pairs <= disjoint_pairs(ontology)
 
@@ -229,7 +232,7 @@ def restrictions(graph: Graph) -> Iterator[tuple[str, str, str, str]]:
 
 def test_restrictions_state_what_the_domain_says(ontology: Graph) -> None:
     table = set(restrictions(ontology))
-    assert len(table) == 46
+    assert len(table) == 52
     assert {
         ("CriterionScore", "criterion", "qualifiedCardinality", "1 GrowthPoleCriterion"),
         ("CriterionScore", "partOfAssessment", "cardinality", "1"),
@@ -237,6 +240,8 @@ def test_restrictions_state_what_the_domain_says(ontology: Graph) -> None:
         ("Interaction", "fromActor", "cardinality", "1"),
         ("Interaction", "toActor", "cardinality", "1"),
         ("MaturityAssessment", "assessedEntity", "qualifiedCardinality", "1 Organisation"),
+        ("MaturityDimensionScore", "maturityDimension", "qualifiedCardinality", "1 MaturityDimension"),
+        ("MaturityDimensionScore", "maturityScore", "cardinality", "1"),
         ("Membership", "organization", "qualifiedCardinality", "1 InnovationCluster"),
         ("Organisation", "actorType", "maxCardinality", "1"),
         ("SurveyResponse", "likertValue", "cardinality", "1"),
@@ -311,7 +316,10 @@ UNFILLED = [
 @pytest.mark.parametrize("term", UNFILLED)
 def test_terms_no_loader_fills_say_how_to_fill_them(ontology: Graph, term: str) -> None:
     (comment,) = ontology.objects(ICGP[term], RDFS.comment)
-    pattern = r"imports/|kg/assess|together with the (maturity )?assessments|effect claims|organisations\.csv"
+    pattern = (
+        r"imports/|kg/assess|together with the (maturity )?assessments|effect claims|organisations\.csv"
+        r"|maturity\.csv|growth-pole assessment \(icgp assess|Written by the growth-pole assessment"
+    )
     assert re.search(pattern, str(comment)), term
 
 

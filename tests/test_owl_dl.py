@@ -13,6 +13,8 @@ from rdflib.namespace import OWL, RDF, XSD
 from typer.testing import CliRunner
 
 from cli import app
+from kg.assess.assessment import assess
+from kg.assess.rdf import assessment_quads
 from kg.build.study import BuiltStudy
 from kg.ontology import quality as oc
 from kg.ontology import reasoning, resources
@@ -25,12 +27,12 @@ from kg.ontology.loading import (
     load_store,
     load_with_imports,
 )
+from kg.query.run import StoreTarget
 
 OWL_FIXTURES = Path(__file__).parent / "fixtures" / "owl"
 MODULE = OWL_FIXTURES / "study-module.ttl"
 DERIVED = OWL_FIXTURES / "derived-from-study.ttl"
 GENERATED = OWL_FIXTURES / "generated-by-study.ttl"
-ASSESSMENT = Path(__file__).parent / "fixtures" / "assessment" / "neckar-assessment.ttl"
 QC = Path(__file__).parent / "fixtures" / "qc"
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -264,11 +266,13 @@ def test_cli_data_on_the_sample_study_passes() -> None:
 
 
 @pytest.fixture(scope="module")
-def merged(sample_built: BuiltStudy) -> ox.Store:
-    """Ontology, vocabularies, the bundled imports, the built sample study and the assessment fixture."""
-    store, closure = load_with_imports([*default_files(), ASSESSMENT])
+def merged(sample_built: BuiltStudy, sample_store: ox.Store) -> ox.Store:
+    """Ontology, vocabularies, the bundled imports, the built sample study and what `icgp assess` writes
+    about it (every cluster's growth-pole assessment, with the model as a prov:Plan)."""
+    store, closure = load_with_imports(default_files())
     assert closure.unresolved == ()
     store.extend(sample_built.result.quads)
+    store.extend(assessment_quads(assess(StoreTarget(sample_store))))
     return store
 
 

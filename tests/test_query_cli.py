@@ -55,8 +55,8 @@ def test_list_shows_every_query_with_its_parameters() -> None:
     assert any(
         line.startswith("gp_c4_spread_effects ")
         and line.endswith(
-            "spread effects: SMEs reached by each cluster's activities, inside and outside its "
-            "core region  [level]"
+            "spread effects: the SMEs each cluster's activities reached and their maturity gain, "
+            "in a period  [from?, to?, level]"
         )
         for line in lines
     )
@@ -107,15 +107,20 @@ def test_show_of_an_unknown_query_suggests_names() -> None:
 def test_run_on_the_bundled_sample_by_default_as_csv() -> None:
     result = icgp("query", "run", "gp_c4_spread_effects", "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [
-        "cluster,clusterLabel,core,coreLabel,activities,smesReached,outsideCore,shareOutsideCore,nonMembersReached",
-        "https://w3id.org/icgp/id/stuttgart-i40-clusters/cluster/neckar-smart-production,"
-        "Neckar Smart Production "
-        "Cluster,http://data.europa.eu/nuts/code/DE11,Stuttgart,21,32,6,0.1875,6",
-        "https://w3id.org/icgp/id/stuttgart-i40-clusters/cluster/ostalb-ai-robotics,"
-        "Ostalb AI and Robotics Network,"
-        "http://data.europa.eu/nuts/code/DE11,Stuttgart,7,10,1,0.1,3",
-    ]
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "cluster,clusterLabel,periodStart,periodEnd,core,coreLabel,activities,smesReached,outsideCore,"
+        "shareOutsideCore,nonMembersReached,reachedGain,notReachedGain,maturityGainGap,evidenceCount,evidence"
+    )
+    # The sample's README: 32 SMEs and startups reached, 6 outside DE11; 10, 1 of them outside.
+    assert [line.split(",")[:11] for line in lines[1:]] == [
+        ["https://w3id.org/icgp/id/stuttgart-i40-clusters/cluster/neckar-smart-production",
+         "Neckar Smart Production Cluster", "2020-01-01", "2021-06-30", "http://data.europa.eu/nuts/code/DE11",
+         "Stuttgart", "21", "32", "6", "0.1875", "6"],
+        ["https://w3id.org/icgp/id/stuttgart-i40-clusters/cluster/ostalb-ai-robotics",
+         "Ostalb AI and Robotics Network", "2020-01-01", "2021-06-30", "http://data.europa.eu/nuts/code/DE11",
+         "Stuttgart", "7", "10", "1", "0.1", "3"],
+    ]  # fmt: skip
 
 
 def test_run_on_a_package_as_a_table(tmp_path: Path) -> None:
@@ -167,10 +172,15 @@ def test_run_on_rdf_files_adds_the_vocabularies(tmp_path: Path) -> None:
     write_graph(built.result.quads, graph, "ttl")
     result = icgp("query", "run", "gp_c4_spread_effects", "--data", str(graph), "--format", "tsv")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1:] == [
-        f"{FIX}cluster/c1\tAlpha Cluster\thttp://data.europa.eu/nuts/code/DE11\tStuttgart\t2\t4\t1\t0.25\t2",
-        f"{FIX}cluster/c2\tBeta Network\thttp://data.europa.eu/nuts/code/DE11\tStuttgart\t1\t2\t1\t0.5\t0",
-    ]
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    # No maturity data in the fixture: the three gain columns are empty. The evidence comes in any order.
+    assert [row[:-1] for row in rows] == [
+        [f"{FIX}cluster/c1", "Alpha Cluster", "2020-01-01", "2021-12-31", "http://data.europa.eu/nuts/code/DE11",
+         "Stuttgart", "2", "4", "1", "0.25", "2", "", "", "", "5"],
+        [f"{FIX}cluster/c2", "Beta Network", "2020-01-01", "2021-12-31", "http://data.europa.eu/nuts/code/DE11",
+         "Stuttgart", "1", "2", "1", "0.5", "0", "", "", "", "2"],
+    ]  # fmt: skip
+    assert set(rows[1][-1].split(" ")) == {f"{FIX}participation/a3/start1", f"{FIX}participation/a3/sme3"}
 
 
 def test_run_markdown_limit_and_output_file(tmp_path: Path) -> None:
@@ -191,9 +201,10 @@ def test_run_markdown_limit_and_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert out.read_text(encoding="utf-8") == (
-        "| code | codeNotation | codeLabel | coder | coderId | segments |\n|---|---|---|---|---|---|\n"
-        f"| {FIX}code/GP-SPREAD | GP-SPREAD | Spread | {FIX}coder/C1 | C1 | 2 |\n"
-        f"| {FIX}code/BAR-OTHER | BAR-OTHER | Other barrier | {FIX}coder/C1 | C1 | 1 |\n"
+        "| code | codeNotation | codeLabel | coder | coderId | segments | passages | doubleCodedPassages |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        f"| {FIX}code/GP-SPREAD | GP-SPREAD | Spread | {FIX}coder/C1 | C1 | 2 | 2 | 0 |\n"
+        f"| {FIX}code/BAR-OTHER | BAR-OTHER | Other barrier | {FIX}coder/C1 | C1 | 1 | 1 | 0 |\n"
     )
 
 

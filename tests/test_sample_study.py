@@ -20,8 +20,9 @@ DATA = ROOT / "data"
 SCRIPT = ROOT / "scripts" / "make_sample_study.py"
 
 TABLES = [
-    "organisations", "clusters", "memberships", "interactions", "adoptions", "activities", "participations",
-    "sources", "participants", "codebook", "segments", "survey_items", "respondents", "survey_responses",
+    "organisations", "clusters", "memberships", "interactions", "adoptions", "maturity", "activities",
+    "participations", "sources", "participants", "codebook", "segments", "survey_items", "respondents",
+    "survey_responses",
 ]  # fmt: skip
 ACTOR_TYPES = {"A01", "A01.1", "A01.2", "A01.3", "A01.4", "A01.5", "A01.6"} | {
     f"A{k:02d}" for k in range(2, 13)
@@ -75,8 +76,8 @@ def test_table_sizes(t: dict[str, Table]) -> None:
     sizes = {name: len(rows) for name, rows in t.items()}
     assert sizes == {
         "organisations": 72, "clusters": 2, "memberships": 61, "interactions": 196, "adoptions": 131,
-        "activities": 30, "participations": 179, "sources": 11, "participants": 27, "codebook": 63,
-        "segments": 306, "survey_items": 12, "respondents": 40, "survey_responses": 480,
+        "maturity": 476, "activities": 30, "participations": 179, "sources": 11, "participants": 27,
+        "codebook": 63, "segments": 306, "survey_items": 12, "respondents": 40, "survey_responses": 480,
     }  # fmt: skip
 
 

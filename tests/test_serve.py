@@ -69,7 +69,7 @@ def test_construct_returns_turtle(endpoint: tuple[str, subprocess.Popen[str]]) -
     client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/id/mini/graph> { ?s ?p ?o } }")
     data = client.queryAndConvert()
     assert isinstance(data, bytes)
-    assert len(rdflib.Graph().parse(data=data, format="turtle")) == 277
+    assert len(rdflib.Graph().parse(data=data, format="turtle")) == 278
 
 
 def _post(url: str, body: bytes, content_type: str) -> tuple[int, str]:

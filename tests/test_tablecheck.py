@@ -652,6 +652,7 @@ CONTRACT_COLUMNS = {
     "memberships": "cluster organisation role since until",
     "interactions": "id source target interaction_type linkage intensity year evidence",
     "adoptions": "organisation technology status year evidence",
+    "maturity": "organisation date framework dimension score stage evidence",
     "activities": "id title activity_type provider cluster start end technologies addresses nuts",
     "participations": "activity organisation role",
     "sources": "id kind title date participants language length",

@@ -24,6 +24,7 @@ CONCEPT_COUNTS = {
     "adoption-status": 4,
     "cb": 18,
     "dii": 4,
+    "dma": 6,
     "edih": 4,
     "excellence-label": 3,
     "factor": 112,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from kg.ontology import resources
 from kg.errors import InputError
+from kg.ontology import resources
 from kg.ontology.namespaces import ONTOLOGY_IRI, VOCAB_BASE
 
 ONTOLOGY_GRAPH = NamedNode(ONTOLOGY_IRI)
@@ -28,6 +28,15 @@ def open_store(path: Path | None = None) -> Store:
         return Store(str(path))
     except OSError as exc:
         raise InputError(f"cannot open the store at {path}: {exc}") from exc
+
+
+def settle_store(store: Store) -> None:
+    """Write everything a writer left in memory and in the write-ahead log out to the store's files.
+
+    Without it an on-disk store ends as a large log that every later read-only open replays (minutes for a
+    million triples); after it, the first read-only open is as fast as the hundredth."""
+    store.flush()
+    store.optimize()
 
 
 def vocabulary_graph(vocab_file: Path) -> NamedNode:

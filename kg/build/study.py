@@ -6,18 +6,19 @@ leaves the store and any output file exactly as they were.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import NamedNode, Quad, Store
 
 from kg.build.builder import BuildResult, SourceMap, build_study
-from kg.ontology.concepts import load_concepts
-from kg.errors import InputError
 from kg.build.serialize import FORMATS, SUFFIXES, format_for, sorted_quads, write_quads
-from kg.problems import Problem, Severity, sort_problems
 from kg.build.store import install_ontology, replace_graphs
+from kg.errors import InputError
+from kg.ontology.concepts import load_concepts
 from kg.package.table_checks import CheckedPackage, check_path
+from kg.problems import Problem, Severity, sort_problems
 
 # Formats and their file suffixes live in kg.build.serialize; these names stay for existing callers.
 OUTPUT_FORMATS = FORMATS
@@ -73,10 +74,12 @@ def build_package(path: Path) -> BuiltStudy:
     return BuiltStudy(checked, build_study(checked, concepts))
 
 
-def store_study(store: Store, built: BuiltStudy) -> None:
-    """Load the ontology and vocabularies, then replace the study's graph (and nothing else)."""
+def store_study(store: Store, built: BuiltStudy, derived: Sequence[Quad] = ()) -> None:
+    """Load the ontology and vocabularies, then replace the study's graph and the graphs of ``derived``
+    quads (such as its assessment), and nothing else."""
     install_ontology(store)
-    replace_graphs(store, built.result.quads, [built.result.graph])
+    graphs = {built.result.graph} | {q.graph_name for q in derived if isinstance(q.graph_name, NamedNode)}
+    replace_graphs(store, [*built.result.quads, *derived], graphs)
 
 
 def write_graph(quads: list[Quad], output: Path | None, fmt: str) -> bytes | None:

@@ -7,14 +7,17 @@ resource that two tables mention is located where it was first written.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
 from kg.build.writer import GraphWriter, StudyIds, slug
-from kg.ontology.concepts import ConceptIndex
+from kg.ontology.concepts import ConceptIndex, scheme_iri
 from kg.ontology.namespaces import (
     DCTERMS,
     FOAF,
@@ -33,6 +36,10 @@ from kg.ontology.namespaces import (
 from kg.package.table_checks import CheckedPackage
 
 _XSD_NON_NEGATIVE = NamedNode(str(XSD.nonNegativeInteger))
+_XSD_DECIMAL = NamedNode(str(XSD.decimal))
+_CENT = Decimal("0.01")
+# The framework column's values: the slug in assessment IRIs and the scheme of the maturity model.
+_MATURITY_MODELS = {"DMA": "dma", "ACATECH": "acatech"}
 _NACE_BASE = "http://data.europa.eu/ux2/nace2/"
 _WIKIDATA_BASE = "http://www.wikidata.org/entity/"
 _EVENT_CLASS = {
@@ -108,6 +115,7 @@ def write_clusters(t: StudyTables) -> None:
         cluster = w.subject(ids("cluster", v["id"]), str(ICGP.InnovationCluster))
         w.text(cluster, str(DCTERMS.identifier), v["id"], "id")
         w.text(cluster, str(RDFS.label), v.get("name"), "name")
+        w.iri(cluster, str(ICGP.studiedIn), t.study_iri, "id")
         w.iri(cluster, str(ICGP.locatedIn), v.get("nuts"), "nuts")
         w.iris(cluster, str(ICGP.specialisation), v.get("specialisations"), "specialisations")
         if v.get("managed_by"):
@@ -169,6 +177,59 @@ def write_adoptions(t: StudyTables) -> None:
         w.iris(
             adoption, str(ICGP.hasEvidence), [ids("source", s) for s in v.get("evidence") or ()], "evidence"
         )
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` in canonical form (``41``, ``43.5``), as SPARQL engines print them."""
+    text = format(value.normalize(), "f")
+    return Literal(text, datatype=_XSD_DECIMAL)
+
+
+def write_maturity(t: StudyTables) -> None:
+    """Maturity assessments: one per organisation, date and framework, with its dimension scores or stage.
+
+    A DMA assessment's overall score is the mean of the dimension scores of its rows, rounded half up to
+    two decimals; each row adds a dimension score. An acatech assessment gets the stage of its row.
+    """
+    w, ids = t.w, t.ids
+    scores: dict[str, list[Decimal]] = {}
+    evidence: dict[str, set[str]] = defaultdict(set)
+    for v in t.rows("maturity"):
+        day: dt.date = v["date"]
+        scheme = _MATURITY_MODELS[v["framework"]]
+        dimension, score, stage = v.get("dimension"), v.get("score"), v.get("stage")
+        # Only a package with violations (validated, not built) has rows that lack their framework's
+        # cells; leaving them out keeps the shapes from reporting what the table checks reported.
+        if (dimension is None or score is None) if scheme == "dma" else stage is None:
+            continue
+        assessment_iri = ids("maturity", v["organisation"], scheme, day.isoformat())
+        assessment = w.node(assessment_iri)
+        if assessment_iri not in scores:
+            w.subject(assessment_iri, str(ICGP.MaturityAssessment))
+            w.iri(
+                assessment, str(ICGP.assessedEntity), ids("organisation", v["organisation"]), "organisation"
+            )
+            w.date(assessment, str(PROV.generatedAtTime), day, "date")
+            w.iri(assessment, str(ICGP.maturityModel), scheme_iri(scheme), "framework")
+            run = w.subject(assessment_iri + "/assessing", str(PROV.Activity))
+            w.add(assessment, str(PROV.wasGeneratedBy), run, "date")
+            scores[assessment_iri] = []
+        # The rows of one DMA assessment may each repeat its sources; each is linked once.
+        sources = [ids("source", s) for s in v.get("evidence") or () if s not in evidence[assessment_iri]]
+        evidence[assessment_iri].update(v.get("evidence") or ())
+        w.iris(assessment, str(ICGP.hasEvidence), sources, "evidence")
+        w.iri(assessment, str(ICGP.maturityStage), stage, "stage")
+        if dimension is not None and score is not None:
+            value = Decimal(str(score))
+            scores[assessment_iri].append(value)
+            node = w.subject(f"{assessment_iri}/{slug(dimension)}", str(ICGP.MaturityDimensionScore))
+            w.add(assessment, str(ICGP.hasDimensionScore), node, "dimension")
+            w.iri(node, str(ICGP.maturityDimension), dimension, "dimension")
+            w.add(node, str(ICGP.maturityScore), _decimal(value), "score")
+    for assessment_iri, values in scores.items():
+        if values:
+            mean = (sum(values, Decimal(0)) / len(values)).quantize(_CENT, rounding=ROUND_HALF_UP)
+            w.add(w.node(assessment_iri), str(ICGP.maturityScore), _decimal(mean), "score")
 
 
 def write_activities(t: StudyTables) -> None:
@@ -373,6 +434,7 @@ TABLE_WRITERS: tuple[Callable[[StudyTables], None], ...] = (
     write_memberships,
     write_interactions,
     write_adoptions,
+    write_maturity,
     write_activities,
     write_participations,
     write_sources,

@@ -33,6 +33,8 @@ SCHEME_NOUNS: dict[str, str] = {
     "participation-role": "participation role",
     "source-kind": "source kind",
     "polarity": "polarity",
+    "dma": "DMA dimension",
+    "acatech": "acatech maturity stage",
     "nuts": "NUTS 2024 region",
 }
 
@@ -250,13 +252,17 @@ def _string(spec: FieldSpec) -> Converter:
                 )
 
         checks.append(matches)
+    # Allowed values are matched in any letter case, like concept cells, and read as the schema spells them.
+    spelled = {} if spec.enum is None else {value.casefold(): value for value in spec.enum}
     if spec.enum is not None:
-        allowed = frozenset(spec.enum)
         expected_enum = "one of " + ", ".join(spec.enum)
 
         def member(cell: str) -> None:
-            if cell not in allowed:
-                raise CellError("table.type", f"is not {expected_enum}", expected_enum)
+            if cell.casefold() not in spelled:
+                close = difflib.get_close_matches(cell.casefold(), list(spelled), n=1, cutoff=0.5)
+                fix = spelled[close[0]] if close else None
+                hint = f"; did you mean '{fix}'?" if fix else ""
+                raise CellError("table.type", f"is not {expected_enum}{hint}", expected_enum, fix)
 
         checks.append(member)
     scale = spec.format == "scale"
@@ -270,7 +276,7 @@ def _string(spec: FieldSpec) -> Converter:
             return known
         for check in checks:
             check(cell)
-        value: object = cell
+        value: object = spelled.get(cell.casefold(), cell)
         if scale:
             match = _SCALE.match(cell)
             if match is None:

@@ -23,6 +23,7 @@ TABLES: tuple[str, ...] = (
     "memberships",
     "interactions",
     "adoptions",
+    "maturity",
     "activities",
     "participations",
     "sources",

@@ -122,6 +122,8 @@ class _LinkChecker:
                 self._within_length(result, options)
             elif check.kind == "within-scale":
                 self._within_scale(result, options)
+            elif check.kind == "framework-columns":
+                self._framework_columns(result, options)
             else:  # pragma: no cover - a schema error, caught by the schema tests
                 raise ValueError(f"unknown check {check.kind!r} in the {result.schema.name} schema")
 
@@ -197,6 +199,48 @@ class _LinkChecker:
                         column=name,
                         value=str(value),
                         expected=f"a whole number from {low} to {high}",
+                    )
+
+    def _framework_columns(self, result: TableResult, options: dict[str, str]) -> None:
+        """Each row fills the columns its framework needs and leaves the other frameworks' columns empty.
+
+        ``options`` name the framework column (``field``) and, per framework value, its ``;``-separated
+        columns. A wrong cell was reported already, so it counts as filled in.
+        """
+        name = options["field"]
+        needs = {key: value.split(";") for key, value in options.items() if key not in ("field", "check")}
+        known = [column for columns in needs.values() for column in columns if column in result.columns]
+        for row in result.rows:
+            framework = row.values[name]
+            if not isinstance(framework, str) or framework not in needs:
+                continue
+            wanted = needs[framework]
+            for column in known:
+                if result.columns[column].index is None:
+                    filled = False
+                else:
+                    filled = row.values[column] is not None or (row.line, column) in result.invalid
+                if column in wanted and not filled:
+                    self.add(
+                        result.file,
+                        "table.required",
+                        f"{column} is empty; {framework} rows of {result.file} need "
+                        f"{article(column)} {column}",
+                        row=row.line,
+                        column=column,
+                        expected=f"{article(column)} {column} for {framework}",
+                    )
+                elif column not in wanted and filled:
+                    owners = " and ".join(key for key, columns in needs.items() if column in columns)
+                    self.add(
+                        result.file,
+                        "table.framework",
+                        f"{column} is given on {article(framework)} {framework} row; only {owners} rows "
+                        f"have {article(column)} {column}, so leave it empty or change the {name}",
+                        row=row.line,
+                        column=column,
+                        value=_shown(row.values[column]) if row.values[column] is not None else None,
+                        expected=f"an empty cell for {framework}",
                     )
 
 

@@ -45,6 +45,8 @@ class TableResult:
     usable: bool = True
     # Values of each column (from every row, ragged rows included) for foreign keys into this table.
     keys: dict[str, set[str]] = field(default_factory=dict)
+    # (line, column) of the cells that were filled in but wrong (their value is None, like an empty cell's).
+    invalid: set[tuple[int, str]] = field(default_factory=set)
 
 
 class ProblemLog:
@@ -307,6 +309,7 @@ class _TableReader:
                 else:
                     values[spec.name] = column.convert(cell)
             except CellError as bad:
+                self.result.invalid.add((line, spec.name))
                 self._bad(line, spec, cell, bad)
         return values
 
@@ -330,15 +333,21 @@ class _TableReader:
                 )
 
     def _check_composite(self, line: int, record: list[str], values: dict[str, object]) -> None:
-        """Report a composite primary key that an earlier row already has."""
+        """Report a composite primary key that an earlier row already has.
+
+        An empty cell of an optional key column is a value of its own (acatech rows of maturity.csv have
+        no dimension); a wrong cell, or an empty required one, leaves the row out of the check.
+        """
         composite, positions = self.composite, self.positions
         key = tuple(values[name] for name in composite)
-        if None in key:
-            return
+        for name, value in zip(composite, key, strict=True):
+            if value is None and (self.schema.field(name).required or record[positions[name]].strip()):
+                return
         first = self.seen_composite.setdefault(key, line)
         if first != line:
             shown = ", ".join(
-                f"{name} '{record[positions[name]].strip() or '(default)'}'" for name in composite
+                f"{name} '{_key_cell(record[positions[name]], self.schema.field(name))}'"
+                for name in composite
             )
             self.log.add(
                 self.file,
@@ -431,6 +440,11 @@ class _TableReader:
                 continue
             parsed.append(value)
         return parsed
+
+
+def _key_cell(cell: str, spec: FieldSpec) -> str:
+    """A key cell as messages show it: its text, or what an empty cell stands for."""
+    return cell.strip() or ("(default)" if spec.default is not None else "(empty)")
 
 
 def article(noun: str) -> str:

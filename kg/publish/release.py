@@ -26,6 +26,7 @@ content it describes."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
@@ -37,6 +38,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from kg import __version__
+from kg.assess.rdf import assessment_quads
+from kg.assess.stored import assess_store
 from kg.build.builder import build_timestamp
 from kg.build.serialize import node_value, select, serialize_quads
 from kg.build.sources import open_source, select_quads
@@ -92,9 +95,25 @@ class ReleaseReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _volatile(quad: Quad) -> bool:
-    """Build times: the only statements of a study graph that change between two builds."""
+def _volatile(quad: Quad, dated: set[NamedNode] | None = None) -> bool:
+    """Build times: the only statements of a study graph that change between two builds.
+
+    The subjects in ``dated`` (maturity assessments, whose prov:generatedAtTime is the day of the
+    assessment from maturity.csv) keep their times: those are data.
+    """
+    if dated and quad.subject in dated:
+        return False
     return quad.predicate.value in _VOLATILE and isinstance(quad.object, Literal)
+
+
+def _dated(quads: Sequence[Quad]) -> set[NamedNode]:
+    """The maturity assessments among ``quads``: their generation time is the assessment's date."""
+    assessment = NamedNode(str(ICGP.MaturityAssessment))
+    return {
+        q.subject
+        for q in quads
+        if q.predicate.value == _TYPE and q.object == assessment and isinstance(q.subject, NamedNode)
+    }
 
 
 def _slug(text: str) -> str:
@@ -102,7 +121,10 @@ def _slug(text: str) -> str:
 
 
 def _data_name(graph: str) -> str:
-    """File name of a data graph: the study id for ``{base}{study}/graph``, else a slug of the IRI."""
+    """File name of a data graph: the study id for ``{base}{study}/graph``, ``{study}-assessment`` for its
+    assessments' graph ``{base}{study}/assessment/graph``, else a slug of the IRI."""
+    if graph.endswith("/assessment/graph"):
+        return _slug(graph[: -len("/assessment/graph")].rstrip("/").rsplit("/", 1)[-1]) + "-assessment"
     if graph.endswith("/graph"):
         return _slug(graph[: -len("/graph")].rstrip("/").rsplit("/", 1)[-1])
     return _slug(graph.split("://", 1)[-1])
@@ -134,6 +156,39 @@ class _Bundle:
         return self.write(path, text.encode("utf-8"))
 
 
+_Stamp = tuple[str, int, int]
+
+
+def _stamp(path: Path) -> _Stamp:
+    """What identifies a shipped resource file's content within one process: path, mtime and size."""
+    info = path.stat()
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+# The ontology and vocabularies are the same in every release a process makes (tests make dozens), so
+# their serialisations and pages are computed once; the keys hold the content or the file's stamp.
+@functools.lru_cache(maxsize=64)
+def _serialised_resource(quads: tuple[Quad, ...], fmt: str) -> bytes:
+    return serialize_quads(list(quads), fmt, merge_graphs=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _labels(sources: tuple[_Stamp, ...]) -> dict[str, str]:
+    return labels_from(Path(stamp[0]) for stamp in sources)
+
+
+@functools.lru_cache(maxsize=8)
+def _ontology_page(file: _Stamp, downloads: tuple[tuple[str, str], ...], sources: tuple[_Stamp, ...]) -> str:
+    return ontology_html(Path(file[0]), dict(downloads), _labels(sources))
+
+
+@functools.lru_cache(maxsize=32)
+def _vocabulary_page(
+    file: _Stamp, downloads: tuple[tuple[str, str], ...], sources: tuple[_Stamp, ...]
+) -> str:
+    return vocabulary_html(Path(file[0]), dict(downloads), _labels(sources))
+
+
 def _turtle_quads(path: Path) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
 
@@ -159,6 +214,7 @@ def make_release(
     endpoint: str = DEFAULT_ENDPOINT,
     force: bool = False,
     doi: str | None = None,
+    assess: bool = False,
 ) -> ReleaseReport:
     """Write the release bundle of ``source`` (study package or store folder) into ``out``.
 
@@ -166,7 +222,8 @@ def make_release(
     given, the DOI minted for this release (a bare ``10.xxxx/...`` name).
 
     Raises ``InputError`` for bad arguments and ``kg.publish.privacy.PrivacyError`` when a public graph would
-    carry personal data; in both cases nothing is written."""
+    carry personal data; in both cases nothing is written. With ``assess``, the growth-pole assessment of
+    every cluster (ICGP's model, each study's period) is released beside the data, in its own graph."""
     if not _VERSION.match(version):
         raise InputError(f"version {version!r} is not of the form X.Y.Z (for example 1.0.0)")
     if doi is not None and not _DOI.match(doi):
@@ -178,6 +235,14 @@ def make_release(
     if not files_url.endswith("/"):
         files_url += "/"
     opened = open_source(source)
+    if assess:
+        if opened.kind == "store":
+            # A store is opened read-only: it releases what 'icgp build --assess' stored in it.
+            raise InputError(
+                "--assess applies to a study package; for a store, build it with 'icgp build --assess'"
+            )
+        run = assess_store(opened.store)
+        opened.store.extend(assessment_quads(run))
     report = ReleaseReport(out)
     # A package's descriptor says what may be published; a store has the flags the build recorded.
     given: Policy | None = None
@@ -196,7 +261,8 @@ def make_release(
         if graph in ontology_graphs:
             continue
         quads = select_quads(opened.store, [graph])
-        moved += [q for q in quads if _volatile(q)]
+        dated = _dated(quads)
+        moved += [q for q in quads if _volatile(q, dated)]
         policy = given or recorded_policy(quads)
         if policy is None:
             policy = Policy()
@@ -204,7 +270,7 @@ def make_release(
                 f"graph <{graph}> records no privacy flags: its quotes and survey answers are left out"
             )
         policies.append(policy)
-        stripped = strip_private([q for q in quads if not _volatile(q)], policy)
+        stripped = strip_private([q for q in quads if not _volatile(q, dated)], policy)
         report.stripped_quotes += stripped.quotes
         report.stripped_responses += stripped.responses
         try:
@@ -304,7 +370,7 @@ def _write_rdf(
     parts: list[Part] = []
     released: list[Quad] = []
     sources = [resources.ontology_file(), resources.alignments_file(), *resources.vocabulary_files()]
-    labels = labels_from(sources)
+    labels = tuple(_stamp(p) for p in sources)
     for path, key in ((resources.ontology_file(), "icgp"), (resources.alignments_file(), "alignments")):
         quads = _turtle_quads(path)
         subject = next(node_value(q.subject) for q in quads if q.object == NamedNode(str(_OWL_ONTOLOGY)))
@@ -313,10 +379,14 @@ def _write_rdf(
         released += [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in quads]
         downloads = {name.upper(): f"{key}.{suffix}" for suffix, name in _ONTOLOGY_FORMATS}
         dists = [
-            bundle.write(f"ontology/{key}.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+            bundle.write(f"ontology/{key}.{suffix}", _serialised_resource(tuple(quads), fmt))
             for suffix, fmt in _ONTOLOGY_FORMATS
         ]
-        dists.append(bundle.text(f"ontology/{key}.html", ontology_html(path, downloads, labels)))
+        dists.append(
+            bundle.text(
+                f"ontology/{key}.html", _ontology_page(_stamp(path), tuple(downloads.items()), labels)
+            )
+        )
         parts.append(
             _part(
                 key if key != "icgp" else "ontology",
@@ -338,10 +408,14 @@ def _write_rdf(
         released += [Quad(q.subject, q.predicate, q.object, NamedNode(graph)) for q in quads]
         downloads = {name.upper(): f"{scheme}.{suffix}" for suffix, name in _VOCAB_FORMATS}
         dists = [
-            bundle.write(f"vocab/{scheme}.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+            bundle.write(f"vocab/{scheme}.{suffix}", _serialised_resource(tuple(quads), fmt))
             for suffix, fmt in _VOCAB_FORMATS
         ]
-        dists.append(bundle.text(f"vocab/{scheme}.html", vocabulary_html(path, downloads, labels)))
+        dists.append(
+            bundle.text(
+                f"vocab/{scheme}.html", _vocabulary_page(_stamp(path), tuple(downloads.items()), labels)
+            )
+        )
         parts.append(_part(f"vocab-{scheme}", graph, "vocabulary", quads, dists, graph=graph))
     for graph, quads in data.items():
         name = _data_name(graph)

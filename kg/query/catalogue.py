@@ -28,6 +28,8 @@ from kg.query.parameters import Parameter, binding_problems, did_you_mean, expan
 from kg.query.sparql_text import prologue, query_form, variables, where_group_start
 
 _PARAM_VARIABLE = re.compile(r"^__?[A-Za-z0-9][A-Za-z0-9_]*$")
+# A query in a subfolder of the bundled queries, named by its path without .rq (never outside the folder).
+_SUBFOLDER_NAME = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)+")
 _HEADER_KEYS = (
     "summary",
     "description",
@@ -310,10 +312,18 @@ def catalogue() -> dict[str, SavedQuery]:
 
 
 def find_query(name_or_file: str) -> SavedQuery:
-    """A saved query by name, or a query file by path; unknown names suggest the closest ones."""
+    """A saved query by name, or a query file by path; unknown names suggest the closest ones.
+
+    A name with a slash, such as ``assessment/network_ties``, names a query in a subfolder of the
+    bundled queries: such queries serve other commands (``icgp assess``) and are not in the catalogue.
+    """
     names = [path.stem for path in resources.saved_query_files()]
     if name_or_file in names:
         return load_query_file(resources.resource_dir("queries") / f"{name_or_file}.rq")
+    if _SUBFOLDER_NAME.fullmatch(name_or_file):
+        bundled = resources.resource_dir("queries") / f"{name_or_file}.rq"
+        if bundled.is_file():
+            return load_query_file(bundled, name_or_file)
     path = Path(name_or_file)
     if path.suffix.lower() in (".rq", ".sparql") or "/" in name_or_file or path.is_file():
         return load_query_file(path)

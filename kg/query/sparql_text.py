@@ -155,6 +155,25 @@ def with_limit(text: str, limit: int) -> str:
     return f"{text.rstrip()}\nLIMIT {limit}\n"
 
 
+def without_order(text: str) -> str:
+    """The query without its top-level ORDER BY clause (unchanged when it has none, or a LIMIT or OFFSET
+    that the order decides): for callers that read the answer as a set, where sorting is wasted work."""
+    group_closed = False
+    start = None
+    for token in tokens(text):
+        if token.text == "}" and token.braces == 0:
+            group_closed, start = True, None
+        elif group_closed and token.kind == "word" and token.braces == 0:
+            word = token.text.upper()
+            if word == "ORDER" and start is None:
+                start = token.start
+            elif start is not None and word in ("LIMIT", "OFFSET"):
+                return text  # which rows a limit keeps depends on the order
+            elif start is not None and word == "VALUES":
+                return text[:start] + text[token.start :]
+    return text if start is None else text[:start].rstrip() + "\n"
+
+
 def group_kinds(toks: Sequence[Token]) -> list[str]:
     """For each ``{`` token (in order): 'group' (a graph pattern), 'subquery' (a group that only wraps a
     sub-SELECT), 'data' (a VALUES block) or 'template' (a CONSTRUCT template)."""

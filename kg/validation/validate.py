@@ -151,8 +151,9 @@ def _imported_origins(checked: CheckedPackage) -> dict[tuple[str, str], str]:
 def _buildable(checked: CheckedPackage) -> CheckedPackage | None:
     """The part of a checked package the builder can turn into RDF, or None if nothing sound is left.
 
-    Rows that lack a required value or repeat a key are left out (the table checks report them); the
-    descriptor and the headers must be free of violations, as the IRIs and columns depend on them.
+    Rows that lack a required value, repeat a key or fill another framework's columns are left out (the
+    table checks report them, so the shapes need not report them again); the descriptor and the headers
+    must be free of violations, as the IRIs and columns depend on them.
     """
     if checked.ok:
         return checked
@@ -169,7 +170,8 @@ def _buildable(checked: CheckedPackage) -> CheckedPackage | None:
     if not checked.descriptor.name:
         return None
     schemas = load_schemas()
-    repeated = {(p.file, p.row) for p in checked.problems if p.rule == "table.unique"}
+    left_out = {"table.unique", "table.required", "table.framework"}
+    repeated = {(p.file, p.row) for p in checked.problems if p.rule in left_out}
     tables = {}
     for table, rows in checked.tables.items():
         schema = schemas.get(table)
