@@ -460,3 +460,75 @@ def test_two_runs_give_identical_rdf(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for name in names:
         assert isomorphic(first.graph(name), second.graph(name))
     assert len(first.graph(rdflib.URIRef(f"{ID}assessment/graph"))) > 0
+
+
+@pytest.fixture(scope="module")
+def stored(run: AssessmentRun, source: Source) -> StoreTarget:
+    """The fixture's graph with its assessments stored beside it, as `icgp build --assess` leaves them."""
+    from pyoxigraph import Store
+
+    store = Store()
+    store.extend(source.store.quads_for_pattern(None, None, None, None))
+    store.extend(assessment_quads(run))
+    return StoreTarget(store)
+
+
+def saved(target: StoreTarget, name: str, **given: str) -> list[dict[str, Any]]:
+    from kg.query.catalogue import find_query
+    from kg.query.parameters import prepare
+
+    answer = target.run(prepare(find_query(name), given))
+    return [
+        {v: None if c is None else c.value for v, c in zip(answer.variables, row, strict=True)}
+        for row in answer.rows
+    ]
+
+
+CRITERION_COLUMNS = {
+    "GP-C1": "dominance",
+    "GP-C2": "propulsiveDynamism",
+    "GP-C3": "linkageIntensity",
+    "GP-C4": "spreadEffects",
+    "GP-C5": "polarisation",
+    "GP-C6": "backwashRisk",
+}
+LABELS = {"pole": "Pole", "emerging-pole": "Emerging pole", "insufficient-evidence": "Insufficient evidence"}
+
+
+def test_assessments_by_cluster_answers_the_worksheet(stored: StoreTarget) -> None:
+    found = {
+        row["cluster"].removeprefix(ID + "cluster/"): row for row in saved(stored, "assessments_by_cluster")
+    }
+    assert list(found) == ["emerging", "pole", "thin"]  # by label
+    for cluster, (index, verdict, stage, _, _) in OUTCOMES.items():
+        row = found[cluster]
+        assert (row["verdict"], row["stage"], row["periodStart"], row["periodEnd"]) == (
+            LABELS[verdict],
+            stage,
+            "2020-01-01",
+            "2021-12-31",
+        )
+        assert float(row["index"]) == index
+        for notation, column in CRITERION_COLUMNS.items():
+            assert float(row[column]) == CRITERIA[cluster][notation][0], (cluster, notation)
+
+
+def test_assessment_history_and_evidence_answer_the_worksheet(stored: StoreTarget) -> None:
+    (emerging,) = saved(stored, "assessment_history", cluster=ID + "cluster/emerging")
+    holding = sum(holds for _, holds, _, _ in CRITERIA["emerging"].values())
+    assert (
+        emerging["verdict"],
+        emerging["stage"],
+        emerging["nextStage"],
+        int(emerging["criteriaHolding"]),
+    ) == (
+        "Emerging pole",
+        "RM3",
+        "RM4",
+        holding,
+    )
+    assert holding == 2  # GP-C3 and GP-C5 (WORKSHEET.md, emerging)
+    for criterion in ("GP-C1", "GP-C6"):
+        rows = saved(stored, "assessment_evidence", cluster=ID + "cluster/pole", criterion=criterion)
+        assert {row["evidence"] for row in rows} == EVIDENCE["pole"][criterion]
+        assert {float(row["score"]) for row in rows} == {CRITERIA["pole"][criterion][0]}
