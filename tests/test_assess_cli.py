@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 from rdflib import Dataset
+from test_endpoint import published, server  # noqa: F401  (module fixtures: a real oxigraph server)
 from typer.testing import CliRunner
 
 from cli import app
@@ -24,7 +25,6 @@ from kg.query.catalogue import find_query
 from kg.query.parameters import prepare
 from kg.query.run import StoreTarget
 from kg.validation.validate import validate_rdf_file
-from tests.test_endpoint import published, server  # noqa: F401  (module fixtures: a real oxigraph server)
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
