@@ -7,6 +7,7 @@ to four decimals before they are compared with thresholds: what the output shows
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -64,7 +65,9 @@ def _rounded(value: Decimal) -> float:
     return float(value.quantize(_QUANTUM, rounding=ROUND_HALF_UP))
 
 
+@functools.lru_cache(maxsize=4096)
 def _decimal(value: float) -> Decimal:
+    # Scores, thresholds and weights repeat thousands of times in the robustness re-runs.
     return Decimal(repr(value))
 
 
