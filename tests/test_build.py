@@ -254,3 +254,14 @@ def test_imported_rdf_with_blank_nodes_or_bad_syntax_is_a_violation(
     assert result.exit_code == 2
     assert "imports/extra.ttl: violation:" in result.stderr
     assert message in result.stderr
+
+
+def test_a_built_store_is_settled_into_table_files(mini_store_dir: Path) -> None:
+    # Regression: `icgp build --store` left everything in RocksDB's write-ahead log (*.log), which every
+    # read-only open replayed. Settled, the quads sit in table files (*.sst): unsettled, those hold about
+    # a kilobyte of bookkeeping while the log holds megabytes.
+    sizes = {
+        suffix: sum(p.stat().st_size for p in mini_store_dir.glob(f"*{suffix}"))
+        for suffix in (".sst", ".log")
+    }
+    assert sizes[".sst"] > sizes[".log"] / 10 > 0
