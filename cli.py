@@ -17,6 +17,7 @@ import typer.core
 
 from kg import __version__
 from kg.errors import InputError
+from kg.package.safe_input import terminal_safe
 from kg.package.scaffold import init_package
 
 app = typer.Typer(
@@ -74,7 +75,8 @@ class _OneLineGroup(typer.core.TyperGroup):
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one error line to stderr and leave with ``code`` (2: bad input or bad call)."""
-    typer.echo(f"error: {message}", err=True)
+    # Messages quote file names and cells: their control characters must not act on the terminal.
+    typer.echo(terminal_safe(f"error: {message}"), err=True)
     raise typer.Exit(code)
 
 
@@ -399,7 +401,8 @@ def _curie(iri: str) -> str:
 def _print_problems(problems: list[Any], limit: int = 50) -> None:
     """List problems on stderr, one line each: location, severity, message."""
     for problem in problems[:limit]:
-        typer.echo(f"{problem.location}: {problem.severity.value}: {problem.message}", err=True)
+        line = f"{problem.location}: {problem.severity.value}: {problem.message}"
+        typer.echo(terminal_safe(line), err=True)
     if len(problems) > limit:
         typer.echo(f"... and {len(problems) - limit} more", err=True)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store
 
+from kg.build.store import STAGING_PREFIX
 from kg.build.study import BuiltStudy, build_package, store_study
 from kg.errors import InputError
 from kg.ontology import resources
@@ -28,8 +29,12 @@ class Source:
     built: BuiltStudy | None = None
 
     def graphs(self) -> list[str]:
-        """IRIs of the named graphs in the store, sorted."""
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
+        """IRIs of the named graphs in the store, sorted; graphs an interrupted build staged are left out."""
+        return sorted(
+            g.value
+            for g in self.store.named_graphs()
+            if isinstance(g, NamedNode) and not g.value.startswith(STAGING_PREFIX)
+        )
 
 
 def is_store_folder(path: Path) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg.errors import InputError
 from kg.ontology import resources
@@ -35,8 +35,14 @@ def settle_store(store: Store) -> None:
 
     Without it an on-disk store ends as a large log that every later read-only open replays (minutes for a
     million triples); after it, the first read-only open is as fast as the hundredth."""
-    store.flush()
-    store.optimize()
+    try:
+        store.flush()
+        store.optimize()
+    except OSError as exc:
+        # The graphs are already committed: only the compaction failed, so nothing is lost.
+        raise InputError(
+            f"the store was written but could not be compacted ({exc}); free disk space and build again"
+        ) from exc
 
 
 def vocabulary_graph(vocab_file: Path) -> NamedNode:
@@ -57,12 +63,55 @@ def ontology_quads() -> list[Quad]:
     return list(staging.quads_for_pattern(None, None, None, None))
 
 
+STAGING_PREFIX = "urn:icgp:staging:"
+"""Graphs named with this prefix hold new quads until they replace their graph; never data of their own."""
+
+
+def _staging(graph: NamedNode | DefaultGraph) -> NamedNode:
+    return NamedNode(STAGING_PREFIX + ("default" if isinstance(graph, DefaultGraph) else graph.value))
+
+
+def _target(graph: NamedNode | DefaultGraph) -> str:
+    return "DEFAULT" if isinstance(graph, DefaultGraph) else f"GRAPH {graph}"
+
+
 def replace_graphs(store: Store, quads: Sequence[Quad], graphs: Iterable[NamedNode]) -> None:
-    """Drop ``graphs`` from the store and add ``quads`` (built completely beforehand)."""
-    for graph in graphs:
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-    store.extend(quads)
+    """Replace ``graphs`` by ``quads`` (built completely beforehand); quads of other graphs are added.
+
+    Two transactions, so that a kill, a full disk or any write error leaves every graph either as it was
+    or completely replaced: the quads first go into staging graphs of their own, then one SPARQL update
+    moves each of them onto its graph. Raises ``InputError`` when the store cannot be written."""
+    replaced = set(graphs)
+    staged: dict[NamedNode | DefaultGraph, NamedNode] = {}
+    for quad in quads:
+        graph = quad.graph_name
+        if isinstance(graph, (NamedNode, DefaultGraph)) and graph not in staged:
+            staged[graph] = _staging(graph)
+    operations = [
+        f"MOVE SILENT GRAPH {staged[g]} TO {_target(g)}" if g in staged else f"DROP SILENT GRAPH {g}"
+        for g in replaced
+    ]
+    for graph, staging in staged.items():
+        if not isinstance(graph, NamedNode) or graph not in replaced:
+            operations += [f"ADD SILENT GRAPH {staging} TO {_target(graph)}", f"DROP SILENT GRAPH {staging}"]
+    try:
+        # Staging graphs left by an interrupted build are not data: clear them before reusing the names.
+        leftovers = [g for g in store.named_graphs() if g.value.startswith(STAGING_PREFIX)]
+        if leftovers:
+            store.update("; ".join(f"DROP SILENT GRAPH {g}" for g in leftovers))
+        store.extend(
+            Quad(q.subject, q.predicate, q.object, staged[q.graph_name])
+            if isinstance(q.graph_name, (NamedNode, DefaultGraph))
+            else q
+            for q in quads
+        )
+        if operations:
+            store.update("; ".join(operations))
+    except OSError as exc:
+        raise InputError(
+            f"the store could not be written ({exc}); its graphs are as they were before. "
+            "Free disk space or check the store folder, then build again"
+        ) from exc
 
 
 def install_ontology(store: Store) -> int:

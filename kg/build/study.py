@@ -7,7 +7,7 @@ leaves the store and any output file exactly as they were.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store
@@ -17,6 +17,7 @@ from kg.build.serialize import FORMATS, SUFFIXES, format_for, sorted_quads, writ
 from kg.build.store import install_ontology, replace_graphs
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
+from kg.ontology.namespaces import ICGP
 from kg.package.table_checks import CheckedPackage, check_path
 from kg.problems import Problem, Severity, sort_problems
 
@@ -69,9 +70,33 @@ def build_package(path: Path) -> BuiltStudy:
     """Check the package at ``path`` and build its graph in memory; raise if it has violations."""
     concepts = load_concepts()
     checked = check_path(path, concepts)
+    flagged = _imported_privacy_flags(checked)
+    if flagged:
+        checked = replace(checked, problems=[*checked.problems, *flagged])
     if not checked.ok:
         raise InvalidPackageError(path, sort_problems(checked.problems))
     return BuiltStudy(checked, build_study(checked, concepts))
+
+
+def _imported_privacy_flags(checked: CheckedPackage) -> list[Problem]:
+    """A violation for each imported RDF file that states a privacy flag: only the descriptor decides
+    what a release may publish, and a release from a store reads the flags recorded in the graph."""
+    flags = {str(ICGP.publicQuotes): "public_quotes", str(ICGP.publicResponses): "public_responses"}
+    problems = []
+    for name, triples in checked.imports.items():
+        stated = sorted({flags[t.predicate.value] for t in triples if t.predicate.value in flags})
+        for key in stated:
+            problems.append(
+                Problem(
+                    Severity.VIOLATION,
+                    "package.import",
+                    f"{name} states the privacy flag of '{key}'; only the descriptor's '{key}' decides "
+                    "what may be published: remove that statement from the imported file",
+                    name,
+                    value=key,
+                )
+            )
+    return problems
 
 
 def store_study(store: Store, built: BuiltStudy, derived: Sequence[Quad] = ()) -> None:

@@ -239,6 +239,14 @@ def write_import(target: ImportTarget, file_name: str, data: bytes, header: str)
     folder = target.imports_folder
     folder.mkdir(exist_ok=True)
     path = folder / file_name
+    # A linked imports/ folder (or file) must not carry the import out of the package.
+    home = target.folder.resolve()
+    landing = path.resolve()
+    if not landing.is_relative_to(home):
+        raise InputError(
+            f"{path} leads to {landing}, outside the package folder {home}; replace the link "
+            f"'{IMPORTS_FOLDER.rstrip('/')}' with a real folder inside the package"
+        )
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     write_atomically(path, comment.encode("utf-8") + data)
     return path

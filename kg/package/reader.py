@@ -19,7 +19,7 @@ import yaml
 from kg.errors import InputError
 from kg.package.descriptor import DESCRIPTOR, Contributor, Descriptor, License, slugify
 from kg.package.descriptor_checks import check_descriptor, check_region
-from kg.package.safe_input import read_zip
+from kg.package.safe_input import inside_folder, read_zip
 from kg.problems import Problem, Severity
 
 # Archives are read into memory; refuse ones that would not fit comfortably.
@@ -81,8 +81,10 @@ def _folder_source(folder: Path) -> _Source:
             names[relative.as_posix()] = path
 
     def read(name: str) -> bytes:
+        # Every member read (descriptor, tables, imports/) must really lie inside the package folder.
+        real = inside_folder(folder, name, "package folder")
         try:
-            return (folder / name).read_bytes()
+            return real.read_bytes()
         except OSError as exc:
             raise InputError(f"{folder / name} could not be read: {exc.strerror or exc}") from exc
 

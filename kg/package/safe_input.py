@@ -5,11 +5,17 @@ expansion and of external entities that read local files or URLs) is refused out
 ever fetched from the network. Zip archives are read into memory only after their directory has been
 checked: the number of members and their total unpacked size are bounded, every member is read with a
 running byte count (so a member cannot unpack to more than it declares), and no member name may point
-outside the archive (absolute paths, ``..`` parts, drive letters).
+outside the archive (absolute paths, ``..`` parts, drive letters). A package folder's member may be a
+symbolic link only to a file inside the folder (:func:`inside_folder`).
+
+Untrusted text on its way out is made harmless too: :func:`terminal_safe` shows control characters as
+escapes so that a cell cannot drive the terminal, and :func:`spreadsheet_safe` keeps a CSV or TSV cell
+from being read as a formula by a spreadsheet.
 """
 
 from __future__ import annotations
 
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -35,6 +41,27 @@ def is_safe_path(name: str) -> bool:
     # Some zip tools write backslashes as separators; judge the name as a path either way.
     path = PurePosixPath(name.replace("\\", "/"))
     return not (path.is_absolute() or ".." in path.parts or (bool(path.parts) and ":" in path.parts[0]))
+
+
+def inside_folder(folder: Path, name: str, what: str) -> Path:
+    """The real path of the member ``name`` of ``folder``, refused if it resolves outside the folder.
+
+    A symbolic link (of the member or of a folder on its way) may point within the package, but one
+    that leads out of it would make ICGP read, build from and quote a file the package does not hold.
+    Raises InputError naming the member and where it points; ``what`` names the folder in the message.
+    """
+    root = folder.resolve()
+    member = folder / name
+    try:
+        real = member.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling link or a link loop
+        raise InputError(f"{member} could not be read: {exc}; fix or remove it") from exc
+    if not real.is_relative_to(root):
+        raise InputError(
+            f"{folder}: the member '{name}' is a symbolic link to {real}, outside the {what}; refusing it "
+            f"(copy the file into the {what} instead of linking to it)"
+        )
+    return real
 
 
 def read_zip(
@@ -127,3 +154,32 @@ def parse_xml(data: bytes, where: str) -> Element:
         line, column = exc.position
         raise InputError(f"{where} is not well-formed XML (line {line}, column {column + 1}): {exc}") from exc
     return root
+
+
+# C0 and C1 control characters except tab and line feed: ESC (0x1b) starts terminal escape sequences, CSI
+# (0x9b) does on some terminals, carriage return and backspace overwrite what was shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """The text with control characters (except tab and newline) shown as ``\\xNN`` escapes.
+
+    Untrusted text (cells, file names, messages quoting them) passes through this before it reaches a
+    terminal, so that it cannot move the cursor, recolour or retitle the window, or hide earlier output.
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell for CSV or TSV output, with a ``'`` in front if a spreadsheet would take it as a formula.
+
+    Leading spaces are looked through as well, since some spreadsheets skip them before a formula. Only
+    text cells go through this: a number such as ``-3.5`` is data and is written as it is.
+    """
+    if text.startswith(_FORMULA_STARTS) or text.lstrip(" \t\r\n").startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text

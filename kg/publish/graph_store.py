@@ -16,7 +16,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
+from typing import IO
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, serialize
 
@@ -32,6 +34,77 @@ _MEDIA_TYPE = "application/n-triples"
 
 class PublishError(IcgpError):
     """An upload failed: the endpoint could not be reached or answered with an HTTP error."""
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect, so that a 3xx reaches the caller as an HTTPError.
+
+    urllib would turn a redirected POST into a body-less GET (the upload is lost while the final 200
+    looks like success) and would send the Authorization header on to whatever host the Location names.
+    """
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        return None
+
+
+# Built once: an opener is only a list of handlers; the proxy settings still come from the environment.
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
+def check_endpoint(endpoint: str) -> None:
+    """Refuse an ``--endpoint`` that is not an absolute http(s) URL with a host (InputError).
+
+    The scheme rule is the one queries use (kg.query.run.EndpointTarget); uploads also need a host, and
+    no spaces, control characters or fragment, which would otherwise fail later as a network error."""
+    if not endpoint.startswith(("http://", "https://")):
+        raise InputError(f"--endpoint {endpoint!r} must be an http:// or https:// URL")
+    if any(char.isspace() or not char.isprintable() for char in endpoint):
+        raise InputError(
+            f"--endpoint {endpoint!r} contains a space or a control character; percent-encode it (%20)"
+        )
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 - read only to validate it: a bad port raises ValueError
+    except ValueError as exc:
+        raise InputError(f"--endpoint {endpoint!r} is not a valid URL: {exc}") from exc
+    if not parts.hostname:
+        raise InputError(f"--endpoint {endpoint!r} names no host; give e.g. http://HOST:PORT/store")
+    if parts.fragment or endpoint.endswith("#"):
+        raise InputError(f"--endpoint {endpoint!r} has a #fragment, which is never sent to a server; drop it")
+
+
+def _printable(text: str, limit: int = 500) -> str:
+    """A server-supplied string made safe for a one-line terminal message (no escape sequences)."""
+    text = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def _redirect_message(exc: urllib.error.HTTPError, endpoint: str, graph: str, verb: str) -> str:
+    """Why a 3xx answer is a failed upload, and where the user might publish instead."""
+    status = f"HTTP {exc.code} {exc.reason}"
+    location = exc.headers.get("Location") if exc.headers is not None else None
+    if not location:
+        return f"could not {verb} graph <{graph}>: {endpoint} answered {status} instead of storing it"
+    target = urllib.parse.urljoin(graph_url(endpoint, graph), location)
+    # The Location usually repeats the ?graph= parameter this upload added; the endpoint is the rest.
+    query = urllib.parse.urlencode({"graph": graph})
+    for suffix in (f"?{query}", f"&{query}"):
+        if target.endswith(suffix):
+            target = target[: -len(suffix)]
+            break
+    return (
+        f"could not {verb} graph <{graph}>: {endpoint} redirected to {_printable(target)} ({status}); "
+        "uploads do not follow redirects, so nothing was stored or sent there; if that is the right "
+        "endpoint, publish to that URL directly"
+    )
 
 
 @dataclass(frozen=True)
@@ -132,7 +205,9 @@ def graph_url(endpoint: str, graph: str) -> str:
 
 
 def send_graph(endpoint: str, graph: str, triples: Sequence[Triple], replace: bool, timeout: float) -> int:
-    """PUT (replace) or POST (add) one graph as N-Triples; return the HTTP status."""
+    """PUT (replace) or POST (add) one graph as N-Triples; return the HTTP status.
+
+    A redirect is a failure (PublishError), never followed: see ``_RefuseRedirects``."""
     body = serialize(list(triples), format=RdfFormat.N_TRIPLES) or b""
     request = urllib.request.Request(
         graph_url(endpoint, graph),
@@ -146,12 +221,15 @@ def send_graph(endpoint: str, graph: str, triples: Sequence[Triple], replace: bo
     )
     header = auth_header()
     if header:
-        request.add_header("Authorization", header)
+        # Unredirected: even if a redirect were ever followed, the credentials stay with this request.
+        request.add_unredirected_header("Authorization", header)
     verb = "replace" if replace else "add to"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise PublishError(_redirect_message(exc, endpoint, graph, verb)) from exc
         message = server_message(exc.read())
         hint = ""
         if exc.code in (401, 403):
@@ -187,8 +265,7 @@ def publish(
     """Upload the study data at ``path`` (and the ontology and vocabularies) to a Graph Store endpoint.
 
     Study graphs go first; the first failed upload stops the run with a PublishError."""
-    if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"--endpoint {endpoint!r} must be an http:// or https:// URL")
+    check_endpoint(endpoint)
     data = study_data(path, graph)
     report = PublishReport(endpoint, replace)
     batches: list[tuple[str, list[Triple], bool]] = [(name, triples, False) for name, triples in data.items()]

@@ -43,7 +43,7 @@ from kg.assess.stored import assess_store
 from kg.build.builder import build_timestamp
 from kg.build.serialize import node_value, select, serialize_quads
 from kg.build.sources import open_source, select_quads
-from kg.build.store import ONTOLOGY_GRAPH
+from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
 from kg.errors import InputError
 from kg.ontology import resources
 from kg.ontology.namespaces import BIBO, DCAT, DCTERMS, FOAF, ICGP, PROV, RDF, RDFS, SCHEMA, VOCAB_BASE, XSD
@@ -58,7 +58,7 @@ from kg.publish.describe import (
 )
 from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
-from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, recorded_policy, strip_private
+from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, strip_private
 from kg.publish.release_pages import (
     CHECKSUMS_FILE,
     LOGO_FILE,
@@ -204,6 +204,41 @@ def _literal(quads: Sequence[Quad], subject: str, predicate: str) -> str | None:
     return values[0] if values else None
 
 
+def _recorded_policy(quads: Sequence[Quad]) -> Policy | None:
+    """The privacy flags a stored study graph records, or None if it records none.
+
+    A flag holds only when every value recorded for it is true: the builder records the descriptor's
+    flags, so a statement from elsewhere in the graph (imported RDF in a store built before imports were
+    refused from stating them) can narrow what is published but never widen it."""
+    names = (str(ICGP.publicQuotes), str(ICGP.publicResponses))
+    values: dict[str, set[str]] = {}
+    for quad in quads:
+        if quad.predicate.value in names and isinstance(quad.object, Literal):
+            values.setdefault(quad.predicate.value, set()).add(quad.object.value)
+    if not values:
+        return None
+    quotes, responses = (values.get(name, {"false"}) == {"true"} for name in names)
+    return Policy(quotes, responses)
+
+
+def _check_out(source: Path | None, out: Path, force: bool) -> None:
+    """Refuse an output folder that would overwrite the source, a file or a symlink."""
+    if out.is_symlink():
+        raise InputError(f"{out} is a symbolic link; give the release a folder of its own, not a link")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; --force replaces only a folder: choose a folder for the release")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise InputError(f"{out} exists and is not empty; choose a new folder or pass --force to replace it")
+    src = (source if source is not None else resources.sample_study_dir()).resolve()
+    dst = out.resolve()
+    if dst == src or dst in src.parents or src in dst.parents:
+        where = "is" if dst == src else "contains" if dst in src.parents else "lies inside"
+        raise InputError(
+            f"{out} {where} the source {source or src}; the release would overwrite or change it: "
+            "write the release to a folder outside the source"
+        )
+
+
 def make_release(
     source: Path | None,
     out: Path,
@@ -230,8 +265,7 @@ def make_release(
         raise InputError(
             f"DOI {doi!r} is not a DOI name such as 10.5281/zenodo.1234567 (leave out https://doi.org/)"
         )
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise InputError(f"{out} exists and is not empty; choose a new folder or pass --force to replace it")
+    _check_out(source, out, force)
     if not files_url.endswith("/"):
         files_url += "/"
     opened = open_source(source)
@@ -258,12 +292,13 @@ def make_release(
     classes = person_classes(opened.store)
     refused: list[PrivacyError] = []
     for graph in opened.graphs():
-        if graph in ontology_graphs:
+        # Staging graphs are what an interrupted build left behind, not a study.
+        if graph in ontology_graphs or graph.startswith(STAGING_PREFIX):
             continue
         quads = select_quads(opened.store, [graph])
         dated = _dated(quads)
         moved += [q for q in quads if _volatile(q, dated)]
-        policy = given or recorded_policy(quads)
+        policy = given or _recorded_policy(quads)
         if policy is None:
             policy = Policy()
             report.notes.append(
@@ -273,6 +308,7 @@ def make_release(
         stripped = strip_private([q for q in quads if not _volatile(q, dated)], policy)
         report.stripped_quotes += stripped.quotes
         report.stripped_responses += stripped.responses
+        report.notes += stripped.notes()
         try:
             guard(stripped.quads, classes)
         except PrivacyError as exc:  # collect the findings of every graph before refusing
@@ -334,10 +370,13 @@ def make_release(
         bundle.text(CHECKSUMS_FILE, sums)
         bundle.write(PROVENANCE_FILE, serialize_quads(_provenance(info, parts, moved, sums), "ttl"))
         report.files = sorted(bundle.files)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read by others
-        staging.rename(out)
+        try:
+            if out.exists():
+                shutil.rmtree(out)
+            staging.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read by others
+            staging.rename(out)
+        except OSError as exc:
+            raise InputError(f"cannot replace {out} with the release: {exc.strerror or exc}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

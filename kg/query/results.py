@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from kg.errors import IcgpError, InputError
 from kg.ontology import resources
 from kg.ontology.namespaces import PREFIXES, VOCAB_BASE
+from kg.package.safe_input import spreadsheet_safe, terminal_safe
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = XSD + "string"
@@ -192,8 +194,32 @@ def display(cell: Cell | None, prefixes: dict[str, str] | None = None) -> str:
     return cell.value
 
 
-def _one_line(text: str) -> str:
+def _flatten(text: str) -> str:
     return " ".join(text.replace("\t", " ").splitlines())
+
+
+def _one_line(text: str) -> str:
+    # Shown on a terminal: control characters become visible escapes instead of acting on it.
+    return terminal_safe(_flatten(text))
+
+
+# The lexical form of an XSD number (decimal, integer or double without INF/NaN).
+_NUMBER_LEXICAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _plain(cell: Cell | None, *, bnode_prefix: bool = True) -> str:
+    """A cell's plain value for CSV and TSV, protected against spreadsheet formula injection.
+
+    A typed number such as ``-3.5`` is data and is written as it is; any other value that a spreadsheet
+    would read as a formula (``=``, ``+``, ``-``, ``@`` ...) gets a leading ``'``.
+    """
+    if cell is None:
+        return ""
+    if cell.kind == "bnode":
+        return f"_:{cell.value}" if bnode_prefix else cell.value
+    if cell.kind == "literal" and _is_number(cell) and _NUMBER_LEXICAL.fullmatch(cell.value):
+        return cell.value
+    return spreadsheet_safe(cell.value)
 
 
 def render_table(result: QueryResult) -> str:
@@ -264,9 +290,7 @@ def render_csv(result: QueryResult) -> str:
         return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(
-            ["" if c is None else (f"_:{c.value}" if c.kind == "bnode" else c.value) for c in row]
-        )
+        writer.writerow([_plain(c) for c in row])
     return buffer.getvalue()
 
 
@@ -276,7 +300,7 @@ def render_tsv(result: QueryResult) -> str:
         return "boolean\n" + ("true" if result.boolean else "false") + "\n"
     lines = ["\t".join(result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if c is None else _one_line(c.value) for c in row))
+        lines.append("\t".join(_flatten(_plain(c, bnode_prefix=False)) for c in row))
     return "\n".join(lines) + "\n"
 
 

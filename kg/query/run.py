@@ -21,6 +21,8 @@ import base64
 import json
 import os
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +152,37 @@ def _wrapped_response(exc: Exception) -> bytes | None:
     return value if isinstance(value, bytes) else None
 
 
+class _CredentialsStayHome(urllib.request.HTTPRedirectHandler):
+    """Follows a query's redirect (an endpoint may move), but never hands the Authorization header to
+    another host: urllib would copy it to wherever the redirect points."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if (
+            new is not None
+            and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc
+        ):
+            for name in [n for n in new.headers if n.lower() == "authorization"]:
+                del new.headers[name]
+        return new
+
+
+_QUERY_OPENER = urllib.request.build_opener(_CredentialsStayHome())
+
+
+def _open_query(request: urllib.request.Request, timeout: float | None = None) -> Any:
+    """SPARQLWrapper's way of opening a request, through the opener that keeps credentials at home."""
+    return _QUERY_OPENER.open(request) if timeout is None else _QUERY_OPENER.open(request, timeout=timeout)
+
+
 @dataclass
 class EndpointTarget:
     """A SPARQL 1.1 query endpoint, reached with SPARQLWrapper."""
@@ -165,8 +198,12 @@ class EndpointTarget:
 
     def run(self, text: str, graphs: Sequence[str] = ()) -> QueryResult:
         """Send a query (GET, or POST when long or when graphs are named) and read the JSON answer."""
-        from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper, Wrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        # SPARQLWrapper opens its requests with the module's urlopener; ours strips credentials on a
+        # redirect to another host (the same for every thread, so setting it each time is harmless).
+        setattr(Wrapper, "urlopener", _open_query)  # noqa: B010 (a module global SPARQLWrapper does not export)
 
         check_syntax(text)
         # Comments are dropped: they only lengthen the request, and SPARQLWrapper's guess of the query

@@ -19,6 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse, se
 
 from kg import __version__
 from kg.ontology.namespaces import PREFIXES
+from kg.package.safe_input import spreadsheet_safe, terminal_safe
 from kg.problems import Problem, Severity, count_by_severity, sort_problems
 
 REPORT_FIELDS = (
@@ -82,7 +83,8 @@ def render_text(problems: Sequence[Problem], source: str) -> str:
             f" (value: {problem.value})" if problem.value is not None and problem.focus is not None else ""
         )
         lines.append(f"{_where(problem)}: {problem.severity.value} [{problem.rule}] {problem.message}{shown}")
-    return "\n".join(lines) + "\n"
+    # Messages quote cells and file names: keep their control characters from acting on the terminal.
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def render_json(problems: Sequence[Problem], source: str) -> str:
@@ -102,15 +104,26 @@ def render_json(problems: Sequence[Problem], source: str) -> str:
 
 
 def render_csv(problems: Sequence[Problem], source: str) -> str:
-    """The report as CSV with a header row, one problem per row."""
+    """The report as CSV with a header row, one problem per row.
+
+    A text field that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return) is written with a leading ``'``, as OWASP advises against CSV injection.
+    """
     del source  # every row already names its file
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
     for problem in sort_problems(problems):
         record = problem.as_dict()
-        writer.writerow({name: "" if record[name] is None else record[name] for name in REPORT_FIELDS})
+        writer.writerow({name: _csv_cell(record[name]) for name in REPORT_FIELDS})
     return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """A field for the CSV report: numbers (the row) as they are, text guarded against formula injection."""
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def render_sarif(problems: Sequence[Problem], source: str) -> str:

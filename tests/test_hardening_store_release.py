@@ -1,0 +1,364 @@
+"""Issue 13: a rebuild that is killed or cannot write keeps the previous study; a release never deletes
+its source, never follows --force onto a file or a link, and never takes privacy flags from imported RDF."""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+from typer.testing import CliRunner
+
+import kg.build.store
+from cli import app
+from kg.build.store import STAGING_PREFIX
+from kg.build.study import BuiltStudy
+from kg.ontology import resources
+
+runner = CliRunner()
+HERE = Path(__file__).parent
+MINI = HERE / "fixtures" / "build" / "mini"
+HOSTILE = HERE / "fixtures" / "hostile" / "store-release"
+REPO = HERE.parent
+WRITES = {"add", "extend", "bulk_extend", "update", "remove", "remove_graph", "clear_graph", "load"}
+
+# Run in a subprocess: `icgp build` with a store whose Nth write kills the process right after it returns.
+KILL_AFTER_WRITE = textwrap.dedent(
+    """
+    import os, signal, sys
+    import kg.build.store as store_module
+    from cli import app
+
+    limit, count, real_open = int(sys.argv[1]), [0], store_module.open_store
+    WRITES = {writes!r}
+
+    class Killing:
+        def __init__(self, store):
+            self._store = store
+
+        def __getattr__(self, name):
+            attr = getattr(self._store, name)
+            if name not in WRITES:
+                return attr
+            def write(*args, **kwargs):
+                result = attr(*args, **kwargs)
+                count[0] += 1
+                if count[0] == limit:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return result
+            return write
+
+    store_module.open_store = lambda path=None: Killing(real_open(path))
+    app(sys.argv[2:], prog_name="icgp")
+    """
+).format(writes=sorted(WRITES))
+
+
+def graph_size(store_dir: Path, graph: NamedNode) -> int:
+    """Quads of ``graph`` in the store at ``store_dir``, opened afresh (and closed again)."""
+    store = Store(str(store_dir))
+    try:
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    finally:
+        del store
+        gc.collect()
+
+
+def staging_graphs(store_dir: Path) -> list[str]:
+    store = Store(str(store_dir))
+    try:
+        return [g.value for g in store.named_graphs() if g.value.startswith(STAGING_PREFIX)]
+    finally:
+        del store
+        gc.collect()
+
+
+def test_a_rebuild_killed_after_any_write_keeps_the_previous_study(
+    tmp_path: Path, mini_store_dir: Path
+) -> None:
+    graph = NamedNode("https://example.org/id/mini/graph")
+    expected = graph_size(mini_store_dir, graph)
+    assert expected > 0
+    script = tmp_path / "kill_after_write.py"
+    script.write_text(KILL_AFTER_WRITE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    killed = 0
+    for limit in range(1, 100):  # ends at the first build that runs to the end
+        store = tmp_path / f"store-{limit}"
+        shutil.copytree(mini_store_dir, store)
+        args = ["build", str(MINI), "--store", str(store)]
+        done = subprocess.run(
+            [sys.executable, str(script), str(limit), *args], env=env, capture_output=True, timeout=300
+        )
+        # Killed after a write, or finished: either way the study graph is complete.
+        assert graph_size(store, graph) == expected, (limit, done.returncode)
+        if done.returncode == 0:
+            break
+        assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+        killed += 1
+        # The next build clears what an interrupted one staged, and ends with a whole study again.
+        rebuilt = runner.invoke(app, args)
+        assert rebuilt.exit_code == 0, rebuilt.output
+        gc.collect()
+        assert graph_size(store, graph) == expected
+        assert staging_graphs(store) == []
+        shutil.rmtree(store)
+    assert killed >= 4  # the ontology's and the study's staging and swap were each interrupted
+
+
+def _generated_package(tmp_path: Path, organisations: int) -> Path:
+    """A generated package renamed to the sample study, so that building it replaces the sample's graph."""
+    package = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(package), "-n", str(organisations)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    descriptor = package / "datapackage.yaml"
+    lines = descriptor.read_text(encoding="utf-8").splitlines()
+    sample_name = next(
+        line
+        for line in (resources.sample_study_dir() / "datapackage.yaml")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.startswith("name:")
+    )
+    descriptor.write_text(
+        "\n".join(sample_name if line.startswith("name:") else line for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    return package
+
+
+@pytest.mark.slow
+def test_a_large_rebuild_killed_while_writing_keeps_a_whole_study(
+    tmp_path: Path, sample_store_dir: Path, sample_built: BuiltStudy
+) -> None:
+    graph = sample_built.result.graph
+    before = len(sample_built.result.quads)
+    big = _generated_package(tmp_path, 3000)
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    logs = {p.name: p.stat().st_size for p in store.glob("*.log")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from cli import app; app(prog_name='icgp')",
+            "build",
+            str(big),
+            "--store",
+            str(store),
+        ],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Kill it as soon as the store's write-ahead log grows: the build has started writing.
+    deadline = time.monotonic() + 240
+    while process.poll() is None and time.monotonic() < deadline:
+        now = {p.name: p.stat().st_size for p in store.glob("*.log") if p.exists()}
+        if any(size > logs.get(name, 0) for name, size in now.items()):
+            time.sleep(0.2)
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    assert process.wait(timeout=60) == -signal.SIGKILL  # killed while writing, not finished
+    after = graph_size(store, graph)
+    assert after == before or after > before * 2  # the sample as it was, or the whole generated study
+    assert after != 0
+
+
+class FailingWrites:
+    """A real store whose ``fail_at``-th write raises the error a full disk gives."""
+
+    def __init__(self, store: Store, fail_at: int) -> None:
+        self._store, self._fail_at, self.writes = store, fail_at, 0
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if name not in WRITES:
+            return attr
+
+        def write(*args: Any, **kwargs: Any) -> Any:
+            self.writes += 1
+            if self.writes == self._fail_at:
+                raise OSError(28, "No space left on device")
+            return attr(*args, **kwargs)
+
+        return write
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
+def test_a_write_error_during_the_rebuild_keeps_the_previous_study(
+    tmp_path: Path, mini_store_dir: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(mini_store_dir, store)
+    graph = NamedNode("https://example.org/id/mini/graph")
+    before = graph_size(store, graph)
+    assert before > 0
+    real_open = kg.build.store.open_store
+    monkeypatch.setattr(
+        kg.build.store, "open_store", lambda path=None: FailingWrites(real_open(path), fail_at)
+    )
+    result = runner.invoke(app, ["build", str(MINI), "--store", str(store)])
+    code, stderr, output = result.exit_code, result.stderr, result.output
+    clean_exit = result.exception is None or isinstance(result.exception, SystemExit)
+    del result  # the exceptions it keeps hold the store open
+    gc.collect()
+    assert code == 2, output
+    assert clean_exit
+    assert stderr.startswith("error: the store could not be written ([Errno 28] No space left on device)")
+    assert "its graphs are as they were before" in stderr
+    assert "Traceback" not in output
+    assert graph_size(store, graph) == before
+
+
+def test_a_compaction_error_is_one_line_and_exit_2(
+    tmp_path: Path, mini_store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(mini_store_dir, store)
+
+    class FailingOptimize(FailingWrites):
+        def optimize(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    real_open = kg.build.store.open_store
+    monkeypatch.setattr(kg.build.store, "open_store", lambda path=None: FailingOptimize(real_open(path), 0))
+    result = runner.invoke(app, ["build", str(MINI), "--store", str(store)])
+    gc.collect()
+    assert result.exit_code == 2, result.output
+    assert "could not be compacted" in result.stderr
+
+
+# --- icgp release --out: never the source, a file or a link --------------------------------------------
+
+
+def _release(source: Path, out: Path, *extra: str) -> Any:
+    return runner.invoke(app, ["release", str(source), "--out", str(out), "--version", "1.0.0", *extra])
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("same", "is the source"), ("parent", "contains the source"), ("child", "lies inside the source")],
+)
+def test_release_refuses_to_overwrite_its_source(tmp_path: Path, where: str, message: str) -> None:
+    package = tmp_path / "pkg" / "mini"
+    shutil.copytree(MINI, package)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    out = {"same": package, "parent": package.parent, "child": package / "release"}[where]
+    result = _release(package, out, "--force")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "write the release to a folder outside the source" in result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_release_refuses_a_symlink_to_its_source(tmp_path: Path) -> None:
+    package = tmp_path / "mini"
+    shutil.copytree(MINI, package)
+    (tmp_path / "link").symlink_to(package / "..", target_is_directory=True)
+    result = _release(package, tmp_path / "link" / "mini", "--force")
+    assert result.exit_code == 2, result.output
+    assert "is the source" in result.stderr
+    assert (package / "datapackage.yaml").is_file()
+
+
+def test_release_force_onto_a_file_or_a_link_exits_2(tmp_path: Path) -> None:
+    file = tmp_path / "file.txt"
+    file.write_text("mine", encoding="utf-8")
+    result = _release(MINI, file, "--force")
+    assert result.exit_code == 2, result.output
+    assert "is a file" in result.stderr
+    assert file.read_text(encoding="utf-8") == "mine"
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine", encoding="utf-8")
+    for name, target in (("link", folder), ("dangling", tmp_path / "missing")):
+        link = tmp_path / name
+        link.symlink_to(target)
+        result = _release(MINI, link, "--force")
+        assert result.exit_code == 2, result.output
+        assert "is a symbolic link" in result.stderr
+        assert link.is_symlink()
+    assert (folder / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+# --- privacy flags come from the descriptor only ------------------------------------------------------
+
+
+def _mini_with_flag_import(tmp_path: Path) -> Path:
+    package = tmp_path / "mini"
+    shutil.copytree(MINI, package)
+    (package / "imports").mkdir()
+    shutil.copy(HOSTILE / "flags.nt", package / "imports" / "flags.nt")
+    return package
+
+
+def test_imported_rdf_may_not_state_the_privacy_flags(tmp_path: Path) -> None:
+    package = _mini_with_flag_import(tmp_path)
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["build", str(package), "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "imports/flags.nt states the privacy flag of 'public_quotes'" in result.output
+    assert "imports/flags.nt states the privacy flag of 'public_responses'" in result.output
+    out = tmp_path / "release"
+    released = _release(package, out)
+    assert released.exit_code == 2
+    assert not out.exists()
+
+
+def test_a_store_release_ignores_flags_that_widen_the_descriptors(
+    tmp_path: Path, mini_store_dir: Path
+) -> None:
+    # A store built before imports were refused holds the descriptor's false beside an imported true.
+    store_dir = tmp_path / "store"
+    shutil.copytree(mini_store_dir, store_dir)
+    store = Store(str(store_dir))
+    graph = NamedNode("https://example.org/id/mini/graph")
+    dataset = NamedNode("https://example.org/id/mini/dataset/mini")
+    true = Literal("true", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    for flag in ("publicQuotes", "publicResponses"):
+        store.add(Quad(dataset, NamedNode(f"https://w3id.org/icgp/ontology#{flag}"), true, graph))
+    store.flush()
+    del store
+    gc.collect()
+    out = tmp_path / "release"
+    result = _release(store_dir, out)
+    assert result.exit_code == 0, result.output
+    assert "left out as not public: 1 quote(s), 1 survey answer(s)" in result.stderr
+    data = (out / "data/mini.nq").read_text(encoding="utf-8")
+    assert "TextQuoteSelector" not in data and "SurveyResponse" not in data
+
+
+def test_a_store_release_skips_graphs_an_interrupted_build_staged(
+    tmp_path: Path, mini_store_dir: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    shutil.copytree(mini_store_dir, store_dir)
+    store = Store(str(store_dir))
+    staged = NamedNode(STAGING_PREFIX + "https://example.org/id/mini/graph")
+    store.add(
+        Quad(NamedNode("https://example.org/x"), NamedNode("https://example.org/p"), Literal("x"), staged)
+    )
+    store.flush()
+    del store
+    gc.collect()
+    out = tmp_path / "release"
+    result = _release(store_dir, out)
+    assert result.exit_code == 0, result.output
+    assert {p.name.split(".")[0] for p in (out / "data").iterdir()} == {"mini"}
+    assert "urn:icgp:staging" not in "".join(
+        p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file() and p.suffix in (".ttl", ".nq")
+    )
