@@ -127,7 +127,7 @@ def sme_academia_reach(ties: Sequence[Tie], members: Sequence[Member]) -> Measur
     for sme in smes:
         if sme not in graph:
             continue
-        for _, ties_used in _reaching(graph, sme, groups):
+        for ties_used in _reaching(graph, sme, groups):
             reached.add(sme)
             evidence |= ties_used
     return Measure(len(reached) / len(smes), frozenset(evidence))
@@ -141,23 +141,23 @@ def _groups(ties: Iterable[Tie]) -> dict[str, str]:
     return groups
 
 
-def _reaching(graph: nx.DiGraph[str], sme: str, groups: dict[str, str]) -> Iterable[tuple[str, set[str]]]:
-    """Academic actors the SME reaches directly or through one broker, with the ties on the way."""
+def _reaching(graph: nx.DiGraph[str], sme: str, groups: dict[str, str]) -> Iterable[set[str]]:
+    """The ties on each way the SME reaches an academic actor: directly, or through one broker."""
     for n in graph.successors(sme):
         if groups.get(n) == ACADEMIA:
-            yield n, set(graph[sme][n]["ties"])
+            yield set(graph[sme][n]["ties"])
     for n in graph.predecessors(sme):
         if groups.get(n) == ACADEMIA:
-            yield n, set(graph[n][sme]["ties"])
+            yield set(graph[n][sme]["ties"])
     # SME -> broker -> academia, and academia -> broker -> SME: a brokered path needs no direct tie.
     for broker in graph.successors(sme):
         for end in graph.successors(broker):
             if end != sme and groups.get(end) == ACADEMIA and not _linked(graph, sme, end):
-                yield end, graph[sme][broker]["ties"] | graph[broker][end]["ties"]
+                yield graph[sme][broker]["ties"] | graph[broker][end]["ties"]
     for broker in graph.predecessors(sme):
         for start in graph.predecessors(broker):
             if start != sme and groups.get(start) == ACADEMIA and not _linked(graph, start, sme):
-                yield start, graph[start][broker]["ties"] | graph[broker][sme]["ties"]
+                yield graph[start][broker]["ties"] | graph[broker][sme]["ties"]
 
 
 def _linked(graph: nx.DiGraph[str], a: str, b: str) -> bool:

@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.assess.assessment import AssessmentRun, ClusterAssessment
 from kg.assess.model import Model
+from kg.build.builder import boolean_literal, timestamp_literal
 from kg.ontology.namespaces import DCTERMS, ICGP, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB_BASE, XSD
 
 _TIME_INTERVAL = "http://www.w3.org/2006/time#Interval"
@@ -47,16 +48,9 @@ def _decimal(value: float) -> Literal:
     return Literal(text if "." in text else text + ".0", datatype=NamedNode(str(XSD.decimal)))
 
 
-def _datetime(day: dt.date | dt.datetime) -> Literal:
-    if isinstance(day, dt.datetime):
-        text = day.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-    else:
-        text = f"{day.isoformat()}T00:00:00"
-    return Literal(text, datatype=NamedNode(str(XSD.dateTime)))
-
-
-def _boolean(value: bool) -> Literal:
-    return Literal("true" if value else "false", datatype=NamedNode(str(XSD.boolean)))
+def _day(day: dt.date) -> Literal:
+    # Periods are days; OWL 2 has no xsd:date, so a day is its midnight, as the builder writes dates.
+    return Literal(f"{day.isoformat()}T00:00:00", datatype=NamedNode(str(XSD.dateTime)))
 
 
 def model_quads(model: Model, graph: NamedNode) -> list[Quad]:
@@ -134,21 +128,21 @@ def _one(run: AssessmentRun, a: ClusterAssessment, graph: NamedNode) -> list[Qua
         add(node, str(ICGP.nextStage), NamedNode(_stage_iri(model, a.roadmap.next_stage)))
     if outcome.index is not None:
         add(node, str(ICGP.growthPoleIndex), _decimal(outcome.index))
-    add(node, str(ICGP.robustVerdict), _boolean(a.robustness.robust))
+    add(node, str(ICGP.robustVerdict), boolean_literal(a.robustness.robust))
     for key in sorted({f.assumption for f in a.robustness.verdict_flips}):
         add(node, str(ICGP.verdictSensitiveTo), Literal(key))
-    add(node, str(PROV.generatedAtTime), _datetime(run.generated_at))
+    add(node, str(PROV.generatedAtTime), timestamp_literal(run.generated_at.astimezone(dt.UTC)))
     period = NamedNode(f"{iri}/period")
     add(node, str(ICGP.assessmentPeriod), period)
     add(period, str(RDF.type), NamedNode(_TIME_INTERVAL))
-    add(period, str(SCHEMA.startDate), _datetime(start))
-    add(period, str(SCHEMA.endDate), _datetime(end))
+    add(period, str(SCHEMA.startDate), _day(start))
+    add(period, str(SCHEMA.endDate), _day(end))
     activity = NamedNode(f"{iri}/run")
     add(node, str(PROV.wasGeneratedBy), activity)
     add(activity, str(RDF.type), NamedNode(str(PROV.Activity)))
     add(activity, str(RDFS.label), Literal(f"Scoring run of {model.id} {model.version}", language="en"))
     add(activity, str(PROV.used), NamedNode(model.iri))
-    add(activity, str(PROV.endedAtTime), _datetime(run.generated_at))
+    add(activity, str(PROV.endedAtTime), timestamp_literal(run.generated_at.astimezone(dt.UTC)))
     derived: set[str] = set()
     for c in outcome.criteria:
         score = NamedNode(f"{iri}/{c.notation}")
@@ -158,8 +152,8 @@ def _one(run: AssessmentRun, a: ClusterAssessment, graph: NamedNode) -> list[Qua
         add(score, str(ICGP.partOfAssessment), node)
         if c.score is not None:
             add(score, str(ICGP.score), _decimal(c.score))
-        add(score, str(ICGP.criterionHolds), _boolean(c.holds))
-        add(score, str(ICGP.sufficientEvidence), _boolean(c.sufficient))
+        add(score, str(ICGP.criterionHolds), boolean_literal(c.holds))
+        add(score, str(ICGP.sufficientEvidence), boolean_literal(c.sufficient))
         add(
             score,
             str(ICGP.evidenceCount),

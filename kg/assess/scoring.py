@@ -128,19 +128,16 @@ def evaluate(
     values: Mapping[str, Mapping[str, float | None]],
     evidence: Mapping[str, frozenset[str]],
     passage_of: Mapping[str, str] | None = None,
-    *,
-    counts: Mapping[str, int] | None = None,
 ) -> Outcome:
     """The outcome of the model for one cluster: ``values`` maps a criterion notation to its indicators'
     raw values by name, ``evidence`` a criterion notation to its evidence IRIs, ``passage_of`` a doubly
-    coded segment to its passage; ``counts``, when given, the evidence count of each criterion instead."""
+    coded segment to its passage."""
     outcomes = tuple(
         score_criterion(
             c,
             values.get(c.notation, {}),
             evidence.get(c.notation, frozenset()),
             passage_of,
-            None if counts is None else counts.get(c.notation, 0),
         )
         for c in model.criteria
     )

@@ -43,7 +43,16 @@ from kg.ontology.namespaces import (
 from kg.package.reader import Descriptor
 from kg.package.table_checks import CheckedPackage
 
-__all__ = ["BuildResult", "SourceMap", "build_study", "build_timestamp", "class_counts", "study_graph_iri"]
+__all__ = [
+    "BuildResult",
+    "SourceMap",
+    "boolean_literal",
+    "build_study",
+    "build_timestamp",
+    "class_counts",
+    "study_graph_iri",
+    "timestamp_literal",
+]
 
 _RDF_TYPE = NamedNode(str(RDF.type))
 _XSD_DATETIME = NamedNode(str(XSD.dateTime))
@@ -77,6 +86,16 @@ def build_timestamp() -> dt.datetime:
     if epoch is not None and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+def timestamp_literal(moment: dt.datetime) -> Literal:
+    """A moment (a build, an assessment) as an ``xsd:dateTime`` in UTC with ``Z``."""
+    return Literal(moment.isoformat().replace("+00:00", "Z"), datatype=_XSD_DATETIME)
+
+
+def boolean_literal(value: bool) -> Literal:
+    """``true`` or ``false`` as an ``xsd:boolean``."""
+    return Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
 
 
 def build_study(
@@ -144,8 +163,8 @@ def _describe_study(
     w.iri(dataset, str(ICGP.datasetOf), study_iri)
     w.text(dataset, str(DCTERMS.language), d.language, "language")
     # Recorded in the graph so that a release made from a store knows what it may publish.
-    w.add(dataset, str(ICGP.publicQuotes), _boolean(d.public_quotes), "public")
-    w.add(dataset, str(ICGP.publicResponses), _boolean(d.public_responses), "public")
+    w.add(dataset, str(ICGP.publicQuotes), boolean_literal(d.public_quotes), "public")
+    w.add(dataset, str(ICGP.publicResponses), boolean_literal(d.public_responses), "public")
     for licence in d.licenses:
         w.iri(dataset, str(DCTERMS.license), licence.path, "licenses")
     for index, contributor in enumerate(d.contributors, 1):
@@ -156,7 +175,7 @@ def _describe_study(
 
     build = w.subject(ids("build", d.name), str(ICGP.BuildActivity))
     w.add(dataset, str(PROV.wasGeneratedBy), build)
-    stamp = Literal(built_at.isoformat().replace("+00:00", "Z"), datatype=_XSD_DATETIME)
+    stamp = timestamp_literal(built_at)
     w.add(build, str(PROV.startedAtTime), stamp)
     w.add(build, str(PROV.endedAtTime), stamp)
     tool = w.subject(ids("agent", "icgp", __version__), str(PROV.SoftwareAgent))
@@ -170,6 +189,3 @@ def _describe_study(
         w.add(build, str(PROV.used), entity)
         w.add(dataset, str(PROV.wasDerivedFrom), entity)
 
-
-def _boolean(value: bool) -> Literal:
-    return Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
