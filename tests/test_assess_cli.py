@@ -251,4 +251,8 @@ def test_a_release_with_assess_carries_the_assessment(sample_built: BuiltStudy, 
     assert {q.graph_name.value for q in released} == {GRAPH}
     assessments = {q.subject.value for q in released if q.object.value.endswith("#GrowthPoleAssessment")}
     assert len(assessments) == 2
+    # Regression: the release moved the assessments' generation times out as build times, and the
+    # released file then failed its own shapes.
+    problems = validate_rdf_file(out / "data" / "stuttgart-i40-clusters-assessment.nq").problems
+    assert [p.rule for p in problems if p.severity is Severity.VIOLATION] == []
     assert "records no privacy flags" not in result.output

@@ -98,8 +98,8 @@ class ReleaseReport:
 def _volatile(quad: Quad, dated: set[NamedNode] | None = None) -> bool:
     """Build times: the only statements of a study graph that change between two builds.
 
-    The subjects in ``dated`` (maturity assessments, whose prov:generatedAtTime is the day of the
-    assessment from maturity.csv) keep their times: those are data.
+    The subjects in ``dated`` (maturity and growth-pole assessments, whose prov:generatedAtTime is when
+    the assessment was made) keep their times: those are data, and their shapes require them.
     """
     if dated and quad.subject in dated:
         return False
@@ -107,12 +107,12 @@ def _volatile(quad: Quad, dated: set[NamedNode] | None = None) -> bool:
 
 
 def _dated(quads: Sequence[Quad]) -> set[NamedNode]:
-    """The maturity assessments among ``quads``: their generation time is the assessment's date."""
-    assessment = NamedNode(str(ICGP.MaturityAssessment))
+    """The assessments among ``quads``: their generation time is the assessment's date."""
+    assessments = {NamedNode(str(ICGP.MaturityAssessment)), NamedNode(str(ICGP.GrowthPoleAssessment))}
     return {
         q.subject
         for q in quads
-        if q.predicate.value == _TYPE and q.object == assessment and isinstance(q.subject, NamedNode)
+        if q.predicate.value == _TYPE and q.object in assessments and isinstance(q.subject, NamedNode)
     }
 
 
