@@ -82,25 +82,51 @@ def staging_graphs(store_dir: Path) -> list[str]:
         gc.collect()
 
 
+STRAY = Quad(
+    NamedNode("https://example.org/stray"),
+    NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+    Literal("left by an older ICGP"),
+    NamedNode("https://w3id.org/icgp/vocab/polarity"),
+)
+
+
+@pytest.fixture
+def outdated_mini_store(tmp_path: Path, mini_store_dir: Path) -> Path:
+    """The mini study's store with one vocabulary graph unlike the bundled one, as an older ICGP left it:
+    a rebuild then replaces that graph as well as the study's (the unchanged ones it leaves alone)."""
+    store_dir = tmp_path / "outdated"
+    shutil.copytree(mini_store_dir, store_dir)
+    store = Store(str(store_dir))
+    assert any(store.quads_for_pattern(None, None, None, STRAY.graph_name))
+    store.add(STRAY)
+    store.flush()
+    del store
+    gc.collect()
+    return store_dir
+
+
 def test_a_rebuild_killed_after_any_write_keeps_the_previous_study(
-    tmp_path: Path, mini_store_dir: Path
+    tmp_path: Path, outdated_mini_store: Path
 ) -> None:
     graph = NamedNode("https://example.org/id/mini/graph")
-    expected = graph_size(mini_store_dir, graph)
+    expected = graph_size(outdated_mini_store, graph)
     assert expected > 0
+    vocabulary = graph_size(outdated_mini_store, STRAY.graph_name)
     script = tmp_path / "kill_after_write.py"
     script.write_text(KILL_AFTER_WRITE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     killed = 0
     for limit in range(1, 100):  # ends at the first build that runs to the end
         store = tmp_path / f"store-{limit}"
-        shutil.copytree(mini_store_dir, store)
+        shutil.copytree(outdated_mini_store, store)
         args = ["build", str(MINI), "--store", str(store)]
         done = subprocess.run(
             [sys.executable, str(script), str(limit), *args], env=env, capture_output=True, timeout=300
         )
-        # Killed after a write, or finished: either way the study graph is complete.
+        # Killed after a write, or finished: either way the study graph is complete, and the vocabulary
+        # graph is either the outdated one or the bundled one, never a mix.
         assert graph_size(store, graph) == expected, (limit, done.returncode)
+        assert graph_size(store, STRAY.graph_name) in (vocabulary, vocabulary - 1), limit
         if done.returncode == 0:
             break
         assert done.returncode == -signal.SIGKILL, done.stderr.decode()
@@ -110,9 +136,10 @@ def test_a_rebuild_killed_after_any_write_keeps_the_previous_study(
         assert rebuilt.exit_code == 0, rebuilt.output
         gc.collect()
         assert graph_size(store, graph) == expected
+        assert graph_size(store, STRAY.graph_name) == vocabulary - 1  # the bundled vocabulary again
         assert staging_graphs(store) == []
         shutil.rmtree(store)
-    assert killed >= 4  # the ontology's and the study's staging and swap were each interrupted
+    assert killed >= 4  # the vocabulary's and the study's staging and swap were each interrupted
 
 
 def _generated_package(tmp_path: Path, organisations: int) -> Path:
