@@ -7,10 +7,12 @@ that changes a store or a release folder works on its own copy (``shutil.copytre
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +37,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_releases" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` made by ``make(folder)`` once per test run, however many xdist workers ask.
+
+    The workers share the parent of their base temporary folders; the first to take the lock makes the
+    folder there, the others wait for it and read the same one. A ``.done`` marker tells a finished
+    folder from one a failed ``make`` left behind (that one is made again)."""
+    base = factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / name, shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
 
 
 @contextmanager
@@ -79,11 +101,7 @@ def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store made by ``icgp build data/ --store DIR`` (the sample, at the fixed build time).
 
     Open it read-only (``icgp export``, ``release``, ``serve`` and ``query`` do); to change it, copy it."""
-    path = tmp_path_factory.mktemp("sample-store") / "store"
-    with fixed_build_time():
-        result = CliRunner().invoke(app, ["build", str(sample_study_dir()), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+    return built_once(tmp_path_factory, "sample-store", lambda path: _build_store(sample_study_dir(), path))
 
 
 @pytest.fixture(scope="session")
@@ -91,11 +109,14 @@ def mini_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store made by ``icgp build tests/fixtures/build/mini --store DIR``.
 
     Open it read-only (``icgp export``, ``release`` and ``query`` do); to change it, copy the folder."""
-    path = tmp_path_factory.mktemp("mini-store") / "store"
+    return built_once(tmp_path_factory, "mini-store", lambda folder: _build_store(MINI, folder))
+
+
+def _build_store(package: Path, folder: Path) -> None:
+    """``icgp build PACKAGE --store FOLDER`` at the fixed build time."""
     with fixed_build_time():
-        result = CliRunner().invoke(app, ["build", str(MINI), "--store", str(path)])
+        result = CliRunner().invoke(app, ["build", str(package), "--store", str(folder)])
     assert result.exit_code == 0, result.output
-    return path
 
 
 RELEASE_ARGS = (
@@ -113,7 +134,11 @@ def sample_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     1700000000), the second with hash seed 2 at 2027-01-15T08:00:00Z (1800000000).
 
     The two processes share nothing, so they run at once. Read the folders, never change them."""
-    base = tmp_path_factory.mktemp("release")
+    base = built_once(tmp_path_factory, "sample-releases", _make_sample_releases)
+    return base / "first", base / "second"
+
+
+def _make_sample_releases(base: Path) -> None:
     runs = []
     for name, epoch, seed in (("first", "1700000000", "1"), ("second", "1800000000", "2")):
         env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": epoch}
@@ -125,4 +150,3 @@ def sample_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     for process, log_name in runs:
         process.wait()
         assert process.returncode == 0, Path(log_name).read_text(encoding="utf-8")
-    return base / "first", base / "second"

@@ -228,10 +228,11 @@ class FailingWrites:
 
 @pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
 def test_a_write_error_during_the_rebuild_keeps_the_previous_study(
-    tmp_path: Path, mini_store_dir: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+    tmp_path: Path, outdated_mini_store: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
 ) -> None:
+    # The four writes: the outdated vocabulary's staging and swap, then the study's.
     store = tmp_path / "store"
-    shutil.copytree(mini_store_dir, store)
+    shutil.copytree(outdated_mini_store, store)
     graph = NamedNode("https://example.org/id/mini/graph")
     before = graph_size(store, graph)
     assert before > 0
