@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -12,7 +13,7 @@ from matplotlib.figure import Figure
 # The SVG backend derives element ids from a hash salted with this value; a fixed salt keeps ids stable.
 HASH_SALT = "icgp"
 
-_RC = {
+_RC: dict[Any, Any] = {
     "svg.hashsalt": HASH_SALT,
     # Text stays text: a reader can search and copy it, a screen reader can read it, a test can find it.
     "svg.fonttype": "none",
