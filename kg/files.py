@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -16,15 +17,32 @@ def _umask() -> int:
     return mask
 
 
+def write_failure(path: Path, exc: OSError) -> str:
+    """One line on why ``path`` could not be written, with what to do about it (full disk, read-only...)."""
+    hints = {
+        errno.ENOSPC: "the disk is full; free some space or write elsewhere",
+        errno.EDQUOT: "the disk quota is used up; free some space or write elsewhere",
+        errno.EROFS: "the file system is read-only; choose a folder you can write to",
+        errno.EACCES: "permission denied; choose a folder you can write to",
+        errno.EPERM: "permission denied; choose a folder you can write to",
+        errno.EISDIR: "it is a folder; give a file name inside it",
+    }
+    reason = hints.get(exc.errno or 0, f"{exc.strerror or exc}; choose a folder you can write to")
+    return f"cannot write {path}: {reason} (nothing was written)"
+
+
 def write_atomically(path: Path, data: bytes | str) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` through a temporary file beside it, then a rename.
 
     A failure never leaves half a file. The file gets the mode an ordinary ``open`` would give it
     (0666 less the umask), not the private 0600 of a temporary file. The folder must exist: a mistyped
     path is refused with :class:`~kg.errors.InputError` rather than silently created, and so is a folder
-    that cannot be written to (a full disk, no permission).
+    that cannot be written to (a full disk, a read-only file system, no permission) and a path that
+    is a folder, each in one line that says why.
     """
     folder = path.parent
+    if path.is_dir():
+        raise InputError(write_failure(path, IsADirectoryError(errno.EISDIR, "Is a directory")))
     if not folder.is_dir():
         raise InputError(
             f"cannot write {path}: the folder {folder} does not exist; create it first or choose another path"
@@ -33,9 +51,7 @@ def write_atomically(path: Path, data: bytes | str) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}; choose a folder you can write to"
-        ) from exc
+        raise InputError(write_failure(path, exc)) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
@@ -43,7 +59,7 @@ def write_atomically(path: Path, data: bytes | str) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise InputError(write_failure(path, exc)) from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -122,6 +122,30 @@ def test_query_page_and_service_description(endpoint: tuple[str, subprocess.Pope
         ]
 
 
+@pytest.mark.parametrize("declared", ["-1", "abc", "+5", "1e3"])
+def test_a_content_length_that_is_not_a_byte_count_is_refused(
+    endpoint: tuple[str, subprocess.Popen[str]], declared: str
+) -> None:
+    # Regression: "-1" made the server read the body to the end of the stream, past the size bound;
+    # anything int() could not parse dropped the connection with a traceback in the log.
+    import http.client
+
+    url, process = endpoint
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.putrequest("POST", parts.path)
+        connection.putheader("Content-Type", "application/sparql-query")
+        connection.putheader("Content-Length", declared)
+        connection.endheaders()
+        connection.send(b"ASK {}")
+        response = connection.getresponse()
+        assert (response.status, b"Content-Length" in response.read()) == (400, True)
+    finally:
+        connection.close()
+    assert process.poll() is None
+
+
 def test_ctrl_c_stops_the_server_cleanly(endpoint: tuple[str, subprocess.Popen[str]]) -> None:
     _, process = endpoint
     process.send_signal(signal.SIGINT)

@@ -15,7 +15,7 @@ from kg.ontology.concepts import ConceptIndex, load_concepts
 from kg.package.cells import Nearest
 from kg.package.reader import PackageEncodingError, open_package
 from kg.package.schemas import TABLES, load_schemas, schema_json
-from kg.package.table_checks import SCHEME_NOUNS, CheckedPackage, check_package, check_path
+from kg.package.table_checks import SCHEME_NOUNS, CheckedPackage, check_package, check_path, report_order
 from kg.problems import Problem, Severity
 
 PACKAGES = Path(__file__).parent / "fixtures" / "packages"
@@ -116,7 +116,9 @@ def test_checks_are_deterministic_and_sorted(concepts: ConceptIndex) -> None:
     first = check("five-problems", concepts).problems
     second = check("five-problems", concepts).problems
     assert first == second
-    assert first == sorted(first, key=Problem.sort_key)
+    # Root causes first: structure, then cells, then references between tables; each by file, row, column.
+    assert first == report_order(sorted(first, key=Problem.sort_key))
+    assert [p.rule for p in first][-1] == "table.foreign-key"
 
 
 # --- one broken fixture per check --------------------------------------------------------------------
@@ -325,6 +327,14 @@ def test_foreign_keys_with_suggestions(concepts: ConceptIndex) -> None:
     assert report(result) == [
         (
             V,
+            "table.list",
+            "interactions.csv",
+            3,
+            "evidence",
+            "evidence item 'fg1,int1' separates list items with ','; use ';' between items",
+        ),
+        (
+            V,
             "table.foreign-key",
             "clusters.csv",
             2,
@@ -347,16 +357,8 @@ def test_foreign_keys_with_suggestions(concepts: ConceptIndex) -> None:
             "target",
             "target 'acme-robotic' is not an id in organisations.csv; did you mean 'acme-robotics'?",
         ),
-        (
-            V,
-            "table.list",
-            "interactions.csv",
-            3,
-            "evidence",
-            "evidence item 'fg1,int1' separates list items with ','; use ';' between items",
-        ),
     ]
-    assert [p.suggestion for p in result.problems] == ["'office'", "'fg1'", "'acme-robotics'", "fg1;int1"]
+    assert [p.suggestion for p in result.problems] == ["fg1;int1", "'office'", "'fg1'", "'acme-robotics'"]
 
 
 def test_foreign_key_into_a_missing_table_is_reported_once(concepts: ConceptIndex) -> None:
@@ -525,14 +527,6 @@ def test_ranges_offsets_and_scales(concepts: ConceptIndex) -> None:
 def test_five_problems_of_five_kinds_in_one_run(concepts: ConceptIndex) -> None:
     result = check("five-problems", concepts)
     assert report(result) == [
-        (
-            V,
-            "table.foreign-key",
-            "memberships.csv",
-            2,
-            "organisation",
-            "organisation 'acm' is not an id in organisations.csv; did you mean 'acme'?",
-        ),
         (V, "table.type", "organisations.csv", 2, "employees", "employees 'many' is not a whole number"),
         (
             V,
@@ -558,6 +552,14 @@ def test_five_problems_of_five_kinds_in_one_run(concepts: ConceptIndex) -> None:
             4,
             "id",
             "id 'acme' is used twice (also on row 2); each id must be unique in organisations",
+        ),
+        (
+            V,
+            "table.foreign-key",
+            "memberships.csv",
+            2,
+            "organisation",
+            "organisation 'acm' is not an id in organisations.csv; did you mean 'acme'?",
         ),
     ]
     assert len({p.rule for p in result.problems}) == 5
@@ -593,7 +595,14 @@ def test_five_problems_of_five_kinds_in_one_run(concepts: ConceptIndex) -> None:
         ("id,name,actor_type,nuts\n\n,,,\n", []),
         (
             'id,name,actor_type,nuts\nacme,"Acme,small-enterprise,DE126\n',
-            [("table.ragged", 2, 'row has 2 cells but the header has 4; a quote (") seems to be left open')],
+            [
+                (
+                    "table.ragged",
+                    2,
+                    'row has 2 cells but the header has 4; a quote (") seems to be left open in column '
+                    "'name' at row 2; close the quote or remove it",
+                )
+            ],
         ),
         (
             "id,name,actor_type,nuts\nacme," + "x" * 200_000 + ",small-enterprise,DE126\n",
@@ -601,8 +610,9 @@ def test_five_problems_of_five_kinds_in_one_run(concepts: ConceptIndex) -> None:
                 (
                     "table.csv",
                     2,
-                    "organisations.csv could not be read as CSV after row 1: field larger than field limit "
-                    "(131072)",
+                    "organisations.csv: the cell in column 'name' of row 2 is longer than 131,072 "
+                    "characters, the most a cell may hold; shorten it (or check for a quote left open "
+                    "before it)",
                 )
             ],
         ),

@@ -8,6 +8,7 @@ study id and the rows' own ids, so the same input always yields the same quads a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +113,24 @@ class GraphWriter:
             self.add(s, p, Literal(f"{value.isoformat()}T00:00:00", datatype=_XSD_DATE_TIME), column)
 
 
+# What an IRI path may not hold (RFC 3987 and Oxigraph's parser): controls, space, the delimiters
+# "<>[\\]^`{|}, private-use and non-characters, tag characters, and a '%' that starts no escape.
+_NON_CHARACTERS = "".join(
+    f"{chr(plane + 0xFFFE)}-{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0xE0000, 0x10000)
+)
+_NOT_IN_IRI = re.compile(
+    '[\x00-\x20"<>\\[-^`{-}\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff'
+    + _NON_CHARACTERS
+    + "\U000dfffe-\U000e0fff\U000efffe-\U0010ffff]|%(?![0-9A-Fa-f]{2})"
+)
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as it may stand in an IRI path: characters an IRI may not hold are percent-encoded
+    (UTF-8); everything else, an id that is valid today included, is kept as it is."""
+    return _NOT_IN_IRI.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), text)
+
+
 class StudyIds:
     """Deterministic instance IRIs: ``{base}{study}/{kind}/{local id}``."""
 
@@ -119,7 +138,9 @@ class StudyIds:
         self.prefix = f"{base}{study}/"
 
     def __call__(self, kind: str, *parts: str) -> str:
-        return self.prefix + kind + "/" + "/".join(parts)
+        # Ids come from table cells: a free-text one (a coder's pseudonym, say) may hold characters that
+        # no IRI can, which would stop the build with a ValueError.
+        return self.prefix + kind + "/" + "/".join(iri_segment(part) for part in parts)
 
 
 def slug(iri: str) -> str:

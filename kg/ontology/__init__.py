@@ -2,6 +2,7 @@
 
 - ``resources.resource_dir``: where the bundled ontology, shapes, queries and sample study live.
 - ``concepts.load_concepts``: every SKOS concept, looked up by slug, notation or label.
+- ``loading.parse_rdf``: one RDF file's quads, within the parser limits (entities, nesting, literal size).
 - ``loading.load_store``: RDF files merged into one in-memory store.
 - ``loading.load_with_imports``: the same, plus the bundled stand-ins of the ontologies they import.
 - ``quality.check_files``: the quality rules of ``queries/qc/`` over the ontology and vocabularies.

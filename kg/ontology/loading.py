@@ -3,17 +3,26 @@
 The ontologies ICGP imports (PROV-O, ORG, SKOS, ...) cannot be fetched at check time, so the axioms ICGP
 relies on are shipped in ``ontology/imports/``; ``catalog-v001.xml`` there maps each imported IRI to its
 file, as Protege and ROBOT catalogs do. :func:`load_with_imports` follows ``owl:imports`` through it.
+
+Every RDF file a user gives (``--data``, ``validate``, ``diff``, ``publish``, a package's ``imports/``)
+is read through :func:`parse_rdf`, which refuses what would make the parsers run out of time or memory:
+RDF/XML that declares entities (a few hundred bytes can expand to gigabytes), RDF/XML or JSON-LD nested
+deeper than :data:`MAX_NESTING_DEPTH` (Oxigraph's RDF/XML parser slows down with the square of the depth;
+its JSON-LD parser overflows the stack, killing the process, at some ten thousand levels), and any
+literal longer than :data:`MAX_LITERAL_BYTES`.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from kg.errors import InputError, ResourceMissingError
 from kg.ontology import resources
@@ -31,6 +40,13 @@ _FORMATS = {
     "xml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+
+
+#: Deepest nesting accepted in RDF/XML (elements) and JSON-LD (objects and arrays); real files stay
+#: below 20 levels.
+MAX_NESTING_DEPTH = 256
+#: Longest literal accepted in an RDF input (16 MiB of UTF-8); longer texts belong in files beside the data.
+MAX_LITERAL_BYTES = 16 * 1024 * 1024
 
 
 def default_files() -> list[Path]:
@@ -171,13 +187,120 @@ def import_graph(path: Path) -> str:
     return path.resolve().as_uri()
 
 
+def _check_xml(source: Path | bytes, label: str) -> None:
+    """Refuse RDF/XML with entity declarations or elements nested deeper than :data:`MAX_NESTING_DEPTH`.
+
+    Runs before Oxigraph sees the file: its RDF/XML parser expands internal entities without a bound
+    and takes time quadratic in the nesting depth. Broken XML is left for Oxigraph to report.
+    """
+    depth = 0
+    stream = str(source) if isinstance(source, Path) else io.BytesIO(source)
+    try:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end"), forbid_entities=True):
+            if event == "start":
+                depth += 1
+                if depth > MAX_NESTING_DEPTH:
+                    raise InputError(
+                        f"{label}: RDF/XML elements nested more than {MAX_NESTING_DEPTH} levels deep; "
+                        "flatten the file (give nested resources IRIs of their own) or use Turtle"
+                    )
+            else:
+                depth -= 1
+                element.clear()  # only the open path is needed; keeps memory flat
+    except DefusedXmlException as exc:
+        raise InputError(
+            f"{label}: RDF/XML that declares entities ({type(exc).__name__}) is refused, as entities "
+            "can expand to gigabytes; write the values out in full or use Turtle"
+        ) from exc
+    except ElementTree.ParseError:
+        return
+
+
+# A JSON string (escapes included) or one bracket: enough to measure nesting without a JSON parser.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def _check_json(data: bytes, label: str) -> None:
+    """Refuse JSON-LD whose objects and arrays nest deeper than :data:`MAX_NESTING_DEPTH`."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        bracket = token.group()
+        if bracket in (b"{", b"["):
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                raise InputError(
+                    f"{label}: JSON-LD objects or arrays nested more than {MAX_NESTING_DEPTH} levels deep; "
+                    "flatten the document (give nested nodes an @id of their own) or use Turtle"
+                )
+        elif bracket in (b"}", b"]"):
+            depth -= 1
+
+
+def parse_rdf(
+    source: Path | bytes,
+    fmt: ox.RdfFormat,
+    *,
+    name: str | None = None,
+    base_iri: str | None = None,
+    rename_blank_nodes: bool = False,
+) -> list[ox.Quad]:
+    """The quads of an RDF file (or its bytes), read within the limits of the module docstring.
+
+    Triples come back in the default graph. A limit broken raises :class:`InputError` naming ``name``
+    (default: the path); ``SyntaxError``, ``ValueError`` and ``OSError`` of the parser pass through, so
+    each caller keeps its own wording for a broken or unreadable file.
+    """
+    label = name or str(source if isinstance(source, Path) else "the RDF input")
+    if fmt == ox.RdfFormat.RDF_XML:
+        _check_xml(source, label)
+    elif fmt == ox.RdfFormat.JSON_LD:
+        source = source.read_bytes() if isinstance(source, Path) else source
+        _check_json(source, label)
+    if isinstance(source, Path):
+        quads = ox.parse(path=source, format=fmt, base_iri=base_iri, rename_blank_nodes=rename_blank_nodes)
+    else:
+        quads = ox.parse(source, format=fmt, base_iri=base_iri, rename_blank_nodes=rename_blank_nodes)
+    found: list[ox.Quad] = []
+    try:
+        for quad in quads:
+            found.append(_within_limit(quad, label))
+    except MemoryError as exc:
+        # Oxigraph's text parsers stop at a 16 MiB token themselves, with a bare MemoryError.
+        raise InputError(
+            f"{label}: a literal or IRI is over the limit of {MAX_LITERAL_BYTES:,} bytes (16 MiB); keep long "
+            "texts in files beside the data and link to them"
+        ) from exc
+    return found
+
+
+def _within_limit(quad: ox.Quad, label: str) -> ox.Quad:
+    """``quad``, or InputError if its object is a literal over :data:`MAX_LITERAL_BYTES`."""
+    value = quad.object
+    # A character is at most 4 bytes of UTF-8, so short values need no encoding to be measured.
+    if (
+        isinstance(value, ox.Literal)
+        and len(value.value) > MAX_LITERAL_BYTES // 4
+        and (size := len(value.value.encode("utf-8"))) > MAX_LITERAL_BYTES
+    ):
+        subject = str(quad.subject)[:200]
+        raise InputError(
+            f"{label}: a literal of {size:,} bytes (subject {subject}, property <{quad.predicate.value}>) "
+            f"is over the limit of {MAX_LITERAL_BYTES:,} bytes (16 MiB); keep long texts in files "
+            "beside the data and link to them"
+        )
+    return quad
+
+
 def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -> None:
     if not path.is_file():
         raise InputError(f"{path}: no such file; check the path")
     fmt = rdf_format(path)
     try:
         # Quads files keep their graph names; the rules query the union of all graphs.
-        store.load(path=path, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+        quads = parse_rdf(path, fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+        if graph is not None:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+        store.extend(quads)
     except SyntaxError as exc:
         raise InputError(f"{path}: not valid {fmt.name}: {exc.msg}; fix the file and try again") from exc
     except (OSError, ValueError) as exc:

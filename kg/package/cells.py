@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
 
 from kg.ontology.concepts import ConceptIndex
 from kg.package.schemas import FieldSpec
@@ -43,17 +46,91 @@ SUGGESTION_BUDGET = 500
 # Reference tables larger than this are searched for suggestions by single-edit neighbours only.
 _FUZZY_LIMIT = 2000
 
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# Whole numbers in a table (head counts, founding years, scale ends) have at most this many digits:
+# 18 digits always fit a signed 64-bit integer, and a bound keeps Python's int() (which refuses strings
+# past 4,300 digits and is slow well before) away from hostile cells.
+MAX_INTEGER_DIGITS = 18
+# A decimal number's text is bounded for the same reason (float() accepts any length).
+MAX_NUMBER_CHARS = 64
+
+_INTEGER = re.compile(rf"^[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}$")
+_DIGITS = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _DAY_FIRST = re.compile(r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$")
 _SLASHED = re.compile(r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})$")
 _URL = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$")
-_SCALE = re.compile(r"^(-?[0-9]+)-(-?[0-9]+)$")
+_SCALE = re.compile(rf"^(-?[0-9]{{1,{MAX_INTEGER_DIGITS}}})-(-?[0-9]{{1,{MAX_INTEGER_DIGITS}}})$")
 _WIKIDATA_URL = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q[0-9]+)$")
 _TRUE = frozenset({"true", "yes", "1"})
+# xsd:gYear and xsd:date as ICGP writes them have no year 0 (and no years before it).
+_NO_YEAR_ZERO = "has year 0000; the calendar has no year 0, so write a year from 0001 on"
 _FALSE = frozenset({"false", "no", "0"})
+
+
+# RFC 3987 allows these ASCII characters nowhere in an IRI (besides controls and space, which _CONTROL
+# and the URL pattern catch): they must be percent-encoded.
+_IRI_FORBIDDEN_ASCII = frozenset('<>"{}|\\^`')
+# Non-ASCII code points an IRI may hold (RFC 3987 ``ucschar``); ``iprivate`` ones only in the query.
+_UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    *((plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 14)),
+    (0xE1000, 0xEFFFD),
+)
+_IPRIVATE = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _within(code: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _iri_character_fault(text: str) -> str | None:
+    """Why ``text`` holds a character or escape no IRI may hold (RFC 3987), or None.
+
+    Checks what makes an RDF writer refuse an IRI: a ``%`` not followed by two hex digits, ASCII
+    characters an IRI may not hold (space, controls, ``<>"{}|\\^```), and code points outside the
+    allowed Unicode ranges (non-characters such as U+FFFE or U+FDD0, tag characters U+E0000..E0FFF,
+    surrogates, C1 controls, private use outside the query). Anything else wrong with its structure
+    (a port that is not a number, a second ``#``) is left to :func:`iri_fault`.
+    """
+    bad = _PERCENT.search(text)
+    if bad is not None:
+        return f"has a '%' at position {bad.start() + 1} that is not followed by two hex digits"
+    query = text.find("?")
+    for position, char in enumerate(text):
+        code = ord(char)
+        if code < 0x80:
+            if code <= 0x20 or code == 0x7F or char in _IRI_FORBIDDEN_ASCII:
+                shown = repr(char) if 0x20 < code < 0x7F else f"U+{code:04X}"
+                return f"has the character {shown} at position {position + 1}, which an IRI may not hold"
+        elif not _within(code, _UCSCHAR) and not (0 <= query < position and _within(code, _IPRIVATE)):
+            return (
+                f"has the code point U+{code:04X} at position {position + 1}, which an IRI may not hold "
+                "(a non-character, tag, control or private-use code point)"
+            )
+    return None
+
+
+def iri_fault(text: str) -> str | None:
+    """Why ``text`` is not a valid IRI (RFC 3987), or None if it is one.
+
+    The characters and escapes are checked here, for a message that points at the culprit; the
+    structure (scheme, host, port, one fragment) by the RDF library's own parser, whose refusal would
+    otherwise surface as a crash while the graph is built.
+    """
+    fault = _iri_character_fault(text)
+    if fault is not None:
+        return fault
+    try:
+        NamedNode(text)
+    except ValueError as exc:
+        # The parser's message names the offending part; keep only printable characters of it.
+        return f"is not a valid IRI ({str(exc).encode('ascii', 'backslashreplace').decode()})"
+    return None
 
 
 class CellError(Exception):
@@ -141,6 +218,13 @@ def _integer(spec: FieldSpec) -> Converter:
 
     def convert(cell: str) -> object:
         if not _INTEGER.match(cell):
+            if _DIGITS.match(cell):
+                raise CellError(
+                    "table.range",
+                    f"has {len(cell.lstrip('+-'))} digits, more than the {MAX_INTEGER_DIGITS} a whole "
+                    "number may have here; check the cell",
+                    f"a whole number of at most {MAX_INTEGER_DIGITS} digits",
+                )
             raise CellError("table.type", "is not a whole number", "a whole number such as 42")
         number = int(cell)
         _check_range(number, low, high)
@@ -157,6 +241,12 @@ def _number(spec: FieldSpec) -> Converter:
             hint = f"; use '.' as the decimal mark: {cell.replace(',', '.')}" if "," in cell else ""
             raise CellError("table.type", "is not a number" + hint, "a number such as 4.2")
         number = float(cell)
+        if len(cell) > MAX_NUMBER_CHARS or not math.isfinite(number):
+            raise CellError(
+                "table.range",
+                f"is too long or too large a number (at most {MAX_NUMBER_CHARS} characters and finite)",
+                "a number such as 4.2",
+            )
         _check_range(number, low, high)
         return number
 
@@ -178,7 +268,10 @@ def _year(spec: FieldSpec) -> Converter:
     def convert(cell: str) -> object:
         if not _YEAR.match(cell):
             raise CellError("table.type", "is not a year; write four digits such as 2021", "a year as YYYY")
-        return int(cell)
+        year = int(cell)
+        if year < 1:
+            raise CellError("table.range", _NO_YEAR_ZERO, "a year from 0001 to 9999")
+        return year
 
     return convert
 
@@ -202,6 +295,8 @@ def _parse_date(cell: str) -> dt.date:
         reason = "is not a date as YYYY-MM-DD" + (f"; did you mean {suggestion}?" if suggestion else "")
         raise CellError("table.date", reason, "a date as YYYY-MM-DD", suggestion)
     year, month, day = (int(part) for part in match.groups())
+    if year < 1:
+        raise CellError("table.date", _NO_YEAR_ZERO, "a date from 0001-01-01 on")
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -229,7 +324,15 @@ def _string(spec: FieldSpec) -> Converter:
     if spec.format == "uri":
 
         def url(cell: str) -> None:
-            if not _URL.match(cell):
+            if _URL.match(cell):
+                fault = iri_fault(cell)
+                if fault is not None:
+                    raise CellError(
+                        "table.type",
+                        f"{fault}; percent-encode it or correct the web address",
+                        "a valid web address (IRI)",
+                    )
+            else:
                 fix = f"https://{cell}" if "://" not in cell and "." in cell and " " not in cell else None
                 raise CellError(
                     "table.type",
@@ -241,7 +344,9 @@ def _string(spec: FieldSpec) -> Converter:
 
         checks.append(url)
     if spec.pattern is not None:
-        pattern = re.compile(spec.pattern)
+        # ASCII: in Python's re, \d and \w also match other scripts' digits and letters (Arabic-Indic,
+        # fullwidth...), which would then reach codes and IRIs that only ever hold ASCII.
+        pattern = re.compile(spec.pattern, re.ASCII)
         expected = spec.expected or f"text matching {spec.pattern}"
         column = spec.name
 
@@ -249,6 +354,15 @@ def _string(spec: FieldSpec) -> Converter:
             if not pattern.match(cell):
                 raise CellError(
                     "table.type", f"is not {expected}", expected, _pattern_fix(column, cell, pattern)
+                )
+            if not cell.strip("."):
+                # An id becomes a path segment of an IRI, where '.' and '..' name the current and the
+                # parent folder: the IRI would resolve to another resource.
+                raise CellError(
+                    "table.type",
+                    "is made only of dots; in a web address '.' and '..' mean this and the parent "
+                    "folder, so use at least one letter or digit",
+                    expected,
                 )
 
         checks.append(matches)

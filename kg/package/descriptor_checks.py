@@ -14,6 +14,7 @@ from typing import Any
 
 from kg.ontology.concepts import ConceptIndex
 from kg.ontology.namespaces import DEFAULT_DATA_BASE
+from kg.package.cells import iri_fault
 from kg.package.descriptor import DESCRIPTOR, Contributor, Descriptor, License, slugify
 from kg.package.descriptor_resources import closest, scalar_text, table_files
 from kg.problems import Problem, Severity
@@ -51,6 +52,53 @@ _TOLERATED_FIELDS = (
     "sources",
     "funding",
 )
+
+
+# Longest text each descriptor field may hold, in characters. The study name and other ids end up in
+# every IRI of the study, so a long one multiplies the size (and the memory) of everything built from
+# it; they are bounded before any other check reads them. Fields not listed take MAX_TEXT_CHARS.
+MAX_ID_CHARS = 200
+"""Longest name, version, region, language and resource name or schema."""
+MAX_IRI_CHARS = 2_000
+"""Longest IRI (base, a licence's or contributor's path, a resource's path)."""
+MAX_TEXT_CHARS = 1_000
+"""Longest other text (title, licence and contributor fields, methods)."""
+MAX_DESCRIPTION_CHARS = 100_000
+"""Longest description."""
+_LIMITS = {
+    "name": MAX_ID_CHARS,
+    "version": MAX_ID_CHARS,
+    "region": MAX_ID_CHARS,
+    "language": MAX_ID_CHARS,
+    "base": MAX_IRI_CHARS,
+    "path": MAX_IRI_CHARS,
+    "schema": MAX_ID_CHARS,
+    "description": MAX_DESCRIPTION_CHARS,
+}
+
+
+def _too_long(raw: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """Every text in the descriptor longer than its key allows, as (key path, length, limit).
+
+    Walks the parsed YAML with a stack; the reader has already bounded its depth and refused aliases.
+    Keys are matched on their last part, so ``resources.0.name`` is an id like ``name``.
+    """
+    found: list[tuple[str, int, int]] = []
+    stack: list[tuple[str, Any]] = [(str(key), value) for key, value in raw.items()]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{number}", item) for number, item in enumerate(value))
+        elif isinstance(value, str):
+            last = path.rsplit(".", 1)[-1]
+            limit = _LIMITS.get(last, MAX_TEXT_CHARS)
+            if last.isdigit() or path.startswith("description."):
+                limit = MAX_TEXT_CHARS
+            if len(value) > limit:
+                found.append((path, len(value), limit))
+    return sorted(found)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -105,6 +153,10 @@ class _DescriptorChecker:
         )
 
     def check(self) -> Descriptor:
+        if self._lengths():
+            # Nothing else is read from a descriptor with an oversized text: the checks and the build
+            # would each copy it many times over.
+            return Descriptor(name="", title="", raw=self.raw, lines=self.lines)
         self._unknown_fields()
         name = self._name()
         title = self._required_text("title", "the study's title")
@@ -137,6 +189,21 @@ class _DescriptorChecker:
             raw=self.raw,
             lines=self.lines,
         )
+
+    def _lengths(self) -> bool:
+        """A problem for each text longer than its field allows; True if there was one."""
+        long = _too_long(self.raw)
+        for path, length, limit in long:
+            top = path.split(".", 1)[0]
+            self.problem(
+                "package.descriptor",
+                top,
+                f"{path} has {length} characters, more than the {limit} ICGP reads for it; shorten it",
+                line_key=path if path in self.lines else top,
+                value=f"{length} characters",
+                expected=f"at most {limit} characters",
+            )
+        return bool(long)
 
     def _unknown_fields(self) -> None:
         """A warning for each field that looks like a misspelt field ICGP reads."""
@@ -258,6 +325,17 @@ class _DescriptorChecker:
                 expected="an http(s) IRI ending in '/' or '#'",
             )
             return DEFAULT_DATA_BASE
+        fault = iri_fault(text)
+        if fault is not None:
+            self.problem(
+                "package.descriptor",
+                "base",
+                f"base '{text}' {fault}; every IRI of the study starts with it, so correct it "
+                "(percent-encode such characters)",
+                value=text,
+                expected="a valid http(s) IRI ending in '/' or '#'",
+            )
+            return DEFAULT_DATA_BASE
         return text
 
     # -- licence and contributors --
@@ -308,6 +386,18 @@ class _DescriptorChecker:
                 line_key=key,
                 value=entry.get("path"),
                 expected="an http(s) IRI",
+            )
+            return None
+        fault = iri_fault(path)
+        if fault is not None:
+            self.problem(
+                "package.licence",
+                "licenses",
+                f"licenses.{number - 1}.path '{path}' {fault}; give the licence's IRI, e.g. "
+                "https://creativecommons.org/licenses/by/4.0/",
+                line_key=key,
+                value=path,
+                expected="a valid http(s) IRI",
             )
             return None
         return License(path=path, name=scalar_text(entry.get("name")), title=scalar_text(entry.get("title")))
@@ -382,10 +472,13 @@ class _DescriptorChecker:
         raw = period.get(part)
         date = None if raw is None else _as_date(raw)
         if raw is not None and date is None:
+            # PyYAML hands an impossible date such as 2020-02-30 over as text (see the reader).
+            real = isinstance(raw, str) and _ISO_DATE.match(raw)
             self.problem(
                 "package.descriptor",
                 "period",
-                f"period {part} '{raw}' is not a date as YYYY-MM-DD",
+                f"period.{part} '{raw}' is not "
+                + ("a real calendar date" if real else "a date as YYYY-MM-DD"),
                 line_key=f"period.{part}",
                 value=raw,
                 expected="a date as YYYY-MM-DD",

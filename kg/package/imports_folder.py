@@ -7,8 +7,10 @@ reported at that file.
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, RdfFormat, Triple
 
+from kg.errors import InputError
+from kg.ontology.loading import parse_rdf
 from kg.problems import Problem, Severity
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
@@ -21,7 +23,10 @@ def read_imports(files: dict[str, bytes]) -> tuple[dict[str, list[Triple]], list
     for name, data in sorted(files.items()):
         rdf_format = _FORMATS[name[name.rfind(".") :].lower()]
         try:
-            parsed = list(parse(data, rdf_format))
+            parsed = parse_rdf(data, rdf_format, name=name)
+        except InputError as exc:  # a size limit: the message already names the file
+            problems.append(Problem(Severity.VIOLATION, "package.import", str(exc), name))
+            continue
         except SyntaxError as exc:
             problems.append(
                 Problem(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -22,8 +23,16 @@ from kg.package.descriptor_checks import check_descriptor, check_region
 from kg.package.safe_input import inside_folder, read_zip
 from kg.problems import Problem, Severity
 
-# Archives are read into memory; refuse ones that would not fit comfortably.
-MAX_ARCHIVE_BYTES = 1 << 30
+# A package is read into memory and every cell checked, so what one package may expand to is bounded.
+MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+"""Most bytes a package may hold (256 MiB): a zip's members unpacked, or a folder's files that are read.
+
+Checked before reading (a zip's declared sizes, a folder file's size) and again while reading, since a
+zip may declare less than it inflates to. A real study package holds a few MiB of tables."""
+MAX_DESCRIPTOR_BYTES = 1024 * 1024
+"""Most bytes ``datapackage.yaml`` may have (1 MiB): a hand-written descriptor has a few KiB."""
+MAX_DESCRIPTOR_DEPTH = 64
+"""Deepest nesting of mappings and lists in ``datapackage.yaml``; a descriptor needs four levels."""
 
 # Files that archiving tools add and that are never part of a package.
 _IGNORED_PARTS = ("__MACOSX", ".DS_Store")
@@ -79,26 +88,37 @@ def _folder_source(folder: Path) -> _Source:
         relative = path.relative_to(folder)
         if path.is_file() and not any(part in _IGNORED_PARTS for part in relative.parts):
             names[relative.as_posix()] = path
+    used = [0]
 
     def read(name: str) -> bytes:
         # Every member read (descriptor, tables, imports/) must really lie inside the package folder.
         real = inside_folder(folder, name, "package folder")
+        left = MAX_PACKAGE_BYTES - used[0]
         try:
-            return real.read_bytes()
+            if real.stat().st_size > left:
+                _too_big(folder)
+            with real.open("rb") as stream:
+                # One byte more than the budget: a file that grew since its size was read is caught too.
+                data = stream.read(left + 1)
         except OSError as exc:
             raise InputError(f"{folder / name} could not be read: {exc.strerror or exc}") from exc
+        if len(data) > left:
+            _too_big(folder)
+        used[0] += len(data)
+        return data
 
     return _Source(names, read)
 
 
 def _zip_source(archive: Path) -> _Source:
     fix = "re-create the .zip from the package folder"
-    files = read_zip(archive, "study package", fix=fix, max_bytes=MAX_ARCHIVE_BYTES)
+    files = read_zip(archive, "study package", fix=fix, max_bytes=MAX_PACKAGE_BYTES)
     members = {
         name: data
         for name, data in files.items()
         if not any(part in _IGNORED_PARTS for part in PurePosixPath(name).parts)
     }
+    _one_descriptor(archive)
     prefix = ""
     if DESCRIPTOR not in members:
         tops = {PurePosixPath(name).parts[0] for name in members}
@@ -111,6 +131,36 @@ def _zip_source(archive: Path) -> _Source:
             )
     contents = {name[len(prefix) :]: data for name, data in members.items() if name.startswith(prefix)}
     return _Source(dict.fromkeys(contents), contents.__getitem__)
+
+
+def _too_big(folder: Path) -> NoReturn:
+    raise InputError(
+        f"{folder}: the files of the package add up to more than {MAX_PACKAGE_BYTES} bytes "
+        f"({MAX_PACKAGE_BYTES // (1024 * 1024)} MiB), the most ICGP reads from one package; "
+        "split the study into smaller packages"
+    )
+
+
+def _one_descriptor(archive: Path) -> None:
+    """Refuse an archive with more than one descriptor, at the same path or at different depths.
+
+    A zip may hold two members of the same name, of which reading keeps the last, and a descriptor in a
+    subfolder would be a second package: either way which study is built would be a guess.
+    """
+    with zipfile.ZipFile(archive) as opened:
+        names = [
+            info.filename
+            for info in opened.infolist()
+            if PurePosixPath(info.filename).name == DESCRIPTOR
+            and not any(part in _IGNORED_PARTS for part in PurePosixPath(info.filename).parts)
+        ]
+    if len(names) > 1:
+        shown = " and ".join(f"'{name}'" for name in names[:2])
+        same = " (the same path twice)" if names[0] == names[1] else ""
+        raise InputError(
+            f"{archive} holds more than one {DESCRIPTOR}: {shown}{same}; a package has exactly one, "
+            "so zip the one package folder again"
+        )
 
 
 def _open_source(path: Path) -> tuple[Path, bool, _Source]:
@@ -208,9 +258,91 @@ def _yaml_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _duplicate_key(text: str, where: str) -> None:
+    """Refuse a mapping that names a key twice (PyYAML would silently keep the last value)."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    # A stack, not recursion: the depth has no bound of its own here.
+    stack: list[tuple[yaml.Node, str]] = [(node, "")] if node is not None else []
+    # _check_shape refuses aliases already; should they ever be allowed, a node they share is visited once.
+    visited: set[int] = set()
+    while stack:
+        current, path = stack.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((item, f"{path}{number}.") for number, item in enumerate(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode) and name in seen:
+                    raise InputError(
+                        f"{where} has the key '{path}{name}' twice (lines {seen[name]} and {line}); "
+                        "keep one of them (YAML would otherwise use only the last)"
+                    )
+                seen.setdefault(name, line)
+                stack.append((value, f"{path}{name}."))
+
+
+class _DescriptorLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a date or whole number it cannot construct stays text.
+
+    PyYAML turns ``2020-02-30`` into a date and a 5,000-digit number into an int by calling Python,
+    which raises ValueError; kept as text, the value reaches the descriptor checks, which report it at
+    its key (``period.start``) instead of failing the whole file.
+    """
+
+
+def _lenient(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def construct_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    return construct_or_text
+
+
+_DescriptorLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _lenient(yaml.SafeLoader.construct_yaml_timestamp)
+)
+_DescriptorLoader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int))
+
+
+def _check_shape(text: str, where: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DESCRIPTOR_DEPTH` and YAML aliases, before composing.
+
+    PyYAML composes and constructs nodes recursively, so a deeply nested file exhausts the Python stack;
+    its event parser does not, so the depth is counted on the events. Aliases are refused because a few
+    of them, each repeating the one before, expand to billions of values for any code that walks them.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DESCRIPTOR_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+                raise InputError(
+                    f"{where} nests lists and mappings more than {MAX_DESCRIPTOR_DEPTH} levels deep "
+                    f"(at line {line}), the most ICGP reads; a descriptor needs only a few levels"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise InputError(
+                f"{where} uses the YAML alias '*{event.anchor}' at line {line}; ICGP does not read "
+                "aliases in a descriptor: write the value out in full"
+            )
+
+
 def _parse_yaml(text: str, where: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        _check_shape(text, where)
+        data = yaml.load(text, Loader=_DescriptorLoader)  # a SafeLoader subclass: no arbitrary objects
+        _duplicate_key(text, where)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -237,6 +369,12 @@ def open_package(path: Path) -> StudyPackage:
     """
     location, is_zip, source = _open_source(path)
     descriptor_bytes = source.read(DESCRIPTOR)
+    if len(descriptor_bytes) > MAX_DESCRIPTOR_BYTES:
+        raise InputError(
+            f"{location}: {DESCRIPTOR} has {len(descriptor_bytes)} bytes, more than the "
+            f"{MAX_DESCRIPTOR_BYTES} bytes (1 MiB) ICGP reads; a descriptor describes the study in a few "
+            "lines, the data belong in the tables"
+        )
     checksums = {DESCRIPTOR: sha256(descriptor_bytes)}
     descriptor_text, problem = _decode(DESCRIPTOR, descriptor_bytes)
     if descriptor_text is None:

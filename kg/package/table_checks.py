@@ -9,6 +9,7 @@ size of the package, and the Table Schemas are interpreted here rather than by a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,7 +25,29 @@ from kg.package.reader import StudyPackage, open_package
 from kg.package.schemas import load_schemas
 from kg.package.table_links import check_links
 from kg.package.table_rows import ProblemLog, Row, read_tables
-from kg.problems import Problem, has_violations, sort_problems
+from kg.problems import Problem, has_violations
+
+# Problems that stop a file or table from being read as a whole: they come first in a report, since the
+# problems of its cells and the references into it are often only their knock-on effects.
+_STRUCTURE_RULES = frozenset(
+    {"table.csv", "table.encoding", "table.delimiter", "table.header", "table.ragged"}
+)
+# Problems between tables, reported last.
+_LINK_RULES = frozenset({"table.foreign-key", "table.framework"})
+
+
+def _stage(problem: Problem) -> int:
+    if problem.rule.startswith("package.") or problem.rule in _STRUCTURE_RULES:
+        return 0
+    return 2 if problem.rule in _LINK_RULES else 1
+
+
+def report_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems with root causes first: package and file structure, then cells, then links between tables.
+
+    Within each stage the order is that of :func:`kg.problems.sort_problems` (file, row, column, ...).
+    """
+    return sorted(problems, key=lambda problem: (_stage(problem), problem.sort_key()))
 
 
 @dataclass(frozen=True)
@@ -73,12 +96,12 @@ def _check_tables(package: StudyPackage, concepts: ConceptIndex) -> CheckedPacka
         tables={table: result.rows for table, result in results.items()},
         table_files=dict(package.table_files),
         checksums=dict(package.checksums),
-        problems=sort_problems(log.problems),
+        problems=report_order(log.problems),
     )
 
 
 def check_package(package: StudyPackage, concepts: ConceptIndex | None = None) -> CheckedPackage:
-    """Check every table of an opened package; problems are sorted by file, row and column.
+    """Check every table of an opened package; problems come in :func:`report_order`.
 
     ``concepts`` defaults to the bundled vocabularies. Raises ResourceMissingError if a vocabulary the
     tables need is not installed.
@@ -87,7 +110,7 @@ def check_package(package: StudyPackage, concepts: ConceptIndex | None = None) -
     if not package.imports:
         return checked
     imports, problems = read_imports(package.imports)
-    return replace(checked, imports=imports, problems=sort_problems([*checked.problems, *problems]))
+    return replace(checked, imports=imports, problems=report_order([*checked.problems, *problems]))
 
 
 def check_path(path: Path, concepts: ConceptIndex | None = None) -> CheckedPackage:
@@ -101,4 +124,5 @@ __all__ = [
     "Row",
     "check_package",
     "check_path",
+    "report_order",
 ]

@@ -27,6 +27,7 @@ def check_links(results: Mapping[str, TableResult], table_files: Mapping[str, st
         if result.usable:
             checker.check_foreign_keys(result)
             checker.check_rules(result)
+    checker.report_unchecked()
 
 
 class _LinkChecker:
@@ -36,6 +37,8 @@ class _LinkChecker:
         self.results = results
         self.table_files = table_files
         self.add = log.add
+        # References into damaged tables that are not among the rows read: target table -> files -> count.
+        self.unchecked: dict[str, dict[str, int]] = {}
 
     def check_foreign_keys(self, result: TableResult) -> None:
         for fk in result.schema.foreign_keys:
@@ -46,7 +49,39 @@ class _LinkChecker:
             if target is None:
                 self._missing_table(result, fk, target_file)
             elif target.usable and fk.reference in target.keys:
-                self._unknown_references(result, fk, target.keys[fk.reference], target_file)
+                if target.damaged is not None:
+                    self._count_unchecked(result, fk, target.keys[fk.reference], fk.resource)
+                else:
+                    self._unknown_references(result, fk, target.keys[fk.reference], target_file)
+
+    def _count_unchecked(self, result: TableResult, fk: ForeignKey, keys: set[str], target: str) -> None:
+        """Count the references a damaged table may have lost the rows of, instead of reporting each."""
+        missing = 0
+        for row in result.rows:
+            value = row.values[fk.field]
+            items = value if isinstance(value, list) else [value]
+            missing += sum(1 for item in items if isinstance(item, str) and item not in keys)
+        if missing:
+            files = self.unchecked.setdefault(target, {})
+            files[result.file] = files.get(result.file, 0) + missing
+
+    def report_unchecked(self) -> None:
+        """One line per damaged table saying how many references to it were left unchecked and why."""
+        for table, files in self.unchecked.items():
+            target = self.results[table]
+            assert target.damaged is not None
+            row, why = target.damaged
+            count = sum(files.values())
+            self.add(
+                target.file,
+                "table.foreign-key",
+                f"{count} reference{'s' if count != 1 else ''} to {target.file} (from "
+                + ", ".join(sorted(files))
+                + f") name no row read from it and were not checked, because {why}; fix that first",
+                row=row,
+                expected=f"{target.file} read completely",
+                severity=Severity.WARNING,
+            )
 
     def _missing_table(self, result: TableResult, fk: ForeignKey, target_file: str) -> None:
         """One problem, on the first row that uses the key, when the table it points at is absent."""

@@ -47,6 +47,9 @@ class TableResult:
     keys: dict[str, set[str]] = field(default_factory=dict)
     # (line, column) of the cells that were filled in but wrong (their value is None, like an empty cell's).
     invalid: set[tuple[int, str]] = field(default_factory=set)
+    # The row where rows of the table began to be lost and why (a quote left open, a read that stopped),
+    # or None. A reference into a damaged table is not reported as unknown: its row may be among the lost.
+    damaged: tuple[int, str] | None = None
 
 
 class ProblemLog:
@@ -123,7 +126,7 @@ class _TableReader:
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            self.log.add(file, "table.csv", f"{file} could not be read as CSV: {exc}", row=1)
+            self._csv_error(exc, text, 0, [])
             result.usable = False
             return result
         if header is None or not any(cell.strip() for cell in header):
@@ -146,15 +149,37 @@ class _TableReader:
             for record in reader:
                 line = previous_line + 1
                 previous_line = reader.line_num
-                self._row(line, record)
+                self._row(line, record, previous_line)
         except csv.Error as exc:
-            self.log.add(
-                file,
-                "table.csv",
-                f"{file} could not be read as CSV after row {previous_line}: {exc}",
-                row=previous_line + 1,
-            )
+            self._csv_error(exc, text, previous_line, header)
         return result
+
+    def _csv_error(self, exc: csv.Error, text: str, done: int, header: list[str]) -> None:
+        """Report a record the csv module refused; the rows after it are lost.
+
+        ``done`` is the number of lines read before the record. A cell over the csv module's field size
+        limit is named by row and column (the module's own message names neither).
+        """
+        file, row = self.file, done + 1
+        self.result.damaged = (row, f"it could not be read past row {done}")
+        limit = csv.field_size_limit()
+        found = _long_cell(text, done, limit) if "field limit" in str(exc) else None
+        if found is None:
+            where = f"after row {done}" if done else "(its header row)"
+            self.log.add(file, "table.csv", f"{file} could not be read as CSV {where}: {exc}", row=row)
+            return
+        index, start = found
+        column = header[index].strip() if index < len(header) else None
+        named = f"column '{column}'" if column else f"column {index + 1}"
+        self.log.add(
+            file,
+            "table.csv",
+            f"{file}: the cell in {named} of row {start} is longer than {limit:,} characters, the most "
+            f"a cell may hold; shorten it (or check for a quote left open before it)",
+            row=start,
+            column=column,
+            expected=f"at most {limit:,} characters per cell",
+        )
 
     def _check_header(self, header: list[str]) -> dict[str, int] | None:
         """Map column names to positions; None if the table cannot be read further."""
@@ -261,8 +286,8 @@ class _TableReader:
         if all(name in positions for name in composite):
             self.composite = composite
 
-    def _row(self, line: int, record: list[str]) -> None:
-        """Check one CSV record and keep it as a row unless it has the wrong number of cells."""
+    def _row(self, line: int, record: list[str], last: int) -> None:
+        """Check one CSV record (lines ``line`` to ``last``); keep it unless its width is wrong."""
         result = self.result
         if len(record) != self.width:
             if not record:
@@ -271,7 +296,7 @@ class _TableReader:
             for name, index in self.key_columns:
                 if index < len(record) and record[index].strip():
                     result.keys[name].add(record[index].strip())
-            self._ragged(line, record)
+            self._ragged(line, record, last)
             return
         if not any(record):
             return  # a row of empty cells
@@ -359,13 +384,24 @@ class _TableReader:
                 expected="a combination not used before in " + self.file,
             )
 
-    def _ragged(self, line: int, record: list[str]) -> None:
+    def _ragged(self, line: int, record: list[str], last: int) -> None:
         count, width = len(record), self.width
         hint = ""
         if count == 1 and (";" in record[0] or "\t" in record[0]):
             hint = "; its cells seem to be separated by ';' or a tab instead of ','"
-        elif count < width and any("\n" in cell for cell in record):
-            hint = '; a quote (") seems to be left open'
+        elif count < width and any("\n" in cell or "\r" in cell for cell in record):
+            # The first cell with a line break is where the quote opened: the rows after it, up to the next
+            # quote, were swallowed into that cell and are lost to the checks.
+            index = next(i for i, cell in enumerate(record) if "\n" in cell or "\r" in cell)
+            names = {position: name for name, position in self.positions.items()}
+            column = f" in column '{names[index]}'" if index in names else ""
+            span = f": rows {line} to {last} were read as one row" if last > line else ""
+            hint = (
+                f'; a quote (") seems to be left open{column} at row {line}{span}; '
+                "close the quote or remove it"
+            )
+            if self.result.damaged is None:
+                self.result.damaged = (line, f'a quote (") seems to be left open at row {line}')
         elif count > width:
             hint = "; put quotes around cells that contain ','"
         self.log.add(
@@ -440,6 +476,48 @@ class _TableReader:
                 continue
             parsed.append(value)
         return parsed
+
+
+def _long_cell(text: str, done: int, limit: int) -> tuple[int, int] | None:
+    """The position (0-based) and starting line of the first cell longer than ``limit`` after ``done`` lines.
+
+    Scans the CSV text as the csv module's default dialect reads it ('"' quotes, doubled inside quotes),
+    since the module stops at such a cell without saying which one it was. None if no cell is too long.
+    """
+    lines = io.StringIO(text, newline="")
+    offset = sum(len(lines.readline()) for _ in range(done))
+    index = length = 0
+    line = start = done + 1
+    quoted, at_start = False, True
+    position, end = offset, len(text)
+    while position < end:
+        char = text[position]
+        position += 1
+        if quoted:
+            if char == '"':
+                if position < end and text[position] == '"':
+                    position += 1
+                    length += 1
+                else:
+                    quoted = False
+                continue
+            if char == "\n" or (char == "\r" and text[position : position + 1] != "\n"):
+                line += 1
+            length += 1
+        elif char == '"' and at_start:
+            quoted = True
+        elif char == ",":
+            index, length, start = index + 1, 0, line
+            at_start = True
+            continue
+        elif char in "\r\n":
+            return None  # the record ended without a cell over the limit
+        else:
+            length += 1
+        at_start = False
+        if length > limit:
+            return index, start
+    return None
 
 
 def _key_cell(cell: str, spec: FieldSpec) -> str:

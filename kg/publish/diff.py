@@ -23,11 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
 from kg.build.serialize import FORMATS, SUFFIXES, node_value
 from kg.build.sources import is_package, is_store_folder, open_source, select_quads
 from kg.errors import InputError
+from kg.ontology.loading import parse_rdf
 from kg.ontology.namespaces import DCTERMS, ICGP, PREFIXES, PROV, RDF, RDFS, SKOS
 
 CS = "http://purl.org/vocab/changeset/schema#"
@@ -116,11 +117,8 @@ def load_quads(path: Path) -> list[Quad]:
 def _parse_file(path: Path) -> list[Quad]:
     rdf_format: RdfFormat = FORMATS[SUFFIXES[path.suffix.lower()]]
     try:
-        return [
-            q if isinstance(q, Quad) else Quad(q.subject, q.predicate, q.object)
-            for q in parse(path=str(path), format=rdf_format)
-        ]
-    except (SyntaxError, OSError) as exc:
+        return parse_rdf(path, rdf_format)
+    except (SyntaxError, ValueError, OSError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
 
 

@@ -20,11 +20,12 @@ from email.message import Message
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
 from kg import __version__
 from kg.build.store import ontology_quads
 from kg.errors import IcgpError, InputError
+from kg.ontology.loading import parse_rdf
 from kg.query.parameters import iri_term
 from kg.query.run import RDF_SUFFIXES, auth_header, read_only_store, reference_graphs, server_message
 
@@ -59,26 +60,28 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
-def check_endpoint(endpoint: str) -> None:
+def check_endpoint(endpoint: str, option: str = "--endpoint") -> None:
     """Refuse an ``--endpoint`` that is not an absolute http(s) URL with a host (InputError).
 
     The scheme rule is the one queries use (kg.query.run.EndpointTarget); uploads also need a host, and
-    no spaces, control characters or fragment, which would otherwise fail later as a network error."""
+    no spaces, control characters or fragment, which would otherwise fail later as a network error.
+    ``option`` names the option in the message: releases check ``--files-url`` with the same rule, as
+    the URL ends up in ``.htaccess``, VoID and DCAT."""
     if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"--endpoint {endpoint!r} must be an http:// or https:// URL")
+        raise InputError(f"{option} {endpoint!r} must be an http:// or https:// URL")
     if any(char.isspace() or not char.isprintable() for char in endpoint):
         raise InputError(
-            f"--endpoint {endpoint!r} contains a space or a control character; percent-encode it (%20)"
+            f"{option} {endpoint!r} contains a space or a control character; percent-encode it (%20)"
         )
     try:
         parts = urllib.parse.urlsplit(endpoint)
         parts.port  # noqa: B018 - read only to validate it: a bad port raises ValueError
     except ValueError as exc:
-        raise InputError(f"--endpoint {endpoint!r} is not a valid URL: {exc}") from exc
+        raise InputError(f"{option} {endpoint!r} is not a valid URL: {exc}") from exc
     if not parts.hostname:
-        raise InputError(f"--endpoint {endpoint!r} names no host; give e.g. http://HOST:PORT/store")
+        raise InputError(f"{option} {endpoint!r} names no host; give e.g. http://HOST:PORT/store")
     if parts.fragment or endpoint.endswith("#"):
-        raise InputError(f"--endpoint {endpoint!r} has a #fragment, which is never sent to a server; drop it")
+        raise InputError(f"{option} {endpoint!r} has a #fragment, which is never sent to a server; drop it")
 
 
 def _printable(text: str, limit: int = 500) -> str:
@@ -176,15 +179,14 @@ def study_data(path: Path, graph: str | None = None) -> dict[str, list[Triple]]:
                 f"{path}: unknown file type {path.suffix!r}; give a study package, a store folder or an RDF "
                 f"file ({', '.join(sorted(RDF_SUFFIXES))})"
             )
-        store = Store()
         try:
-            if rdf_format.supports_datasets:
-                store.load(path=str(path), format=rdf_format)
-            else:
-                store.load(path=str(path), format=rdf_format, to_graph=DefaultGraph())
+            # Triple formats come back in the default graph, as --graph expects.
+            quads = parse_rdf(path, rdf_format, rename_blank_nodes=True)
         except (SyntaxError, ValueError) as exc:
             raise InputError(f"{path} is not valid {rdf_format.name}: {exc}") from exc
-        for quad in store.quads_for_pattern(None, None, None, None):
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        for quad in dict.fromkeys(quads):  # a file may state a triple twice; a store keeps it once
             name = quad.graph_name
             add(name.value if isinstance(name, NamedNode) else None, quad.triple)
     else:

@@ -246,7 +246,13 @@ def _handler(endpoint: Endpoint, log: Callable[[str], None] | None) -> type[Base
             if parts.path != SPARQL_PATH:
                 self._error(404, f"not found; POST queries to {SPARQL_PATH}")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            # Only plain digits: int() would take "-1" (read to the end of the stream, unbounded) or
+            # "+5" and " 5", and fail with a traceback on anything else.
+            if not (declared.isascii() and declared.isdigit()):
+                self._error(400, "Content-Length must be a whole number of bytes")
+                return
+            length = int(declared)
             if length > MAX_BODY:
                 self._error(413, f"request body larger than {MAX_BODY} bytes")
                 return

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat
 
 from kg.build.builder import build_study
 from kg.build.store import ontology_quads
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
+from kg.ontology.loading import parse_rdf
 from kg.package.schemas import load_schemas
 from kg.package.table_checks import CheckedPackage, check_path
 from kg.problems import Problem, Severity, sort_problems
@@ -83,10 +84,7 @@ def validate_rdf_file(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes |
     if rdf_format is None:
         raise InputError(f"{path} is not a known RDF format; use one of {', '.join(sorted(RDF_FORMATS))}")
     try:
-        triples = [
-            Triple(q.subject, q.predicate, q.object)
-            for q in parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())
-        ]
+        triples = [q.triple for q in parse_rdf(path, rdf_format, base_iri=path.resolve().as_uri())]
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"{path} could not be read as {rdf_format.name}: {_one_line(exc)}") from exc
     except OSError as exc:
