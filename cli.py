@@ -399,7 +399,10 @@ def _curie(iri: str) -> str:
 
 
 def _print_problems(problems: list[Any], limit: int = 50) -> None:
-    """List problems on stderr, one line each: location, severity, message."""
+    """List problems on stderr, one line each, root causes first: location, severity, message."""
+    from kg.package.table_checks import report_order
+
+    problems = report_order(problems)
     for problem in problems[:limit]:
         line = f"{problem.location}: {problem.severity.value}: {problem.message}"
         typer.echo(terminal_safe(line), err=True)
@@ -889,7 +892,9 @@ def diff_command(
 @user_errors
 def serve_command(
     source: Annotated[Path | None, typer.Argument(help=_SOURCE_HELP)] = None,
-    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0 picks a free one).")] = 7878,
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port (0 picks a free one).")
+    ] = 7878,
     host: Annotated[
         str,
         typer.Option("--host", help="Address to bind; other than loopback exposes the data to the network."),
@@ -1091,6 +1096,20 @@ def query_run_command(
     show_query: Annotated[
         bool, typer.Option("--show-query", help="Print the query as sent (parameters bound) to stderr.")
     ] = False,
+    iris: Annotated[
+        bool,
+        typer.Option(
+            "--iris", help="Show IRIs whole in tables and charts, instead of labels or prefixed names."
+        ),
+    ] = False,
+    chart: Annotated[
+        str | None,
+        typer.Option(
+            "--chart",
+            help="Draw the answer as an SVG chart: bar, line or heatmap, with the columns the query's "
+            "'#+ chart-*' header keys name; written to --output, else to stdout.",
+        ),
+    ] = None,
 ) -> None:
     """Answer a saved query on the bundled sample (default), a store, RDF files, a package or an endpoint.
 
@@ -1098,18 +1117,31 @@ def query_run_command(
     of values checked against it: a value that occurs nowhere gets a warning on stderr, a near miss
     (EU27 for EU27_2020) the value to give instead. Exit 0 with the answer (also when it has no rows),
     1 when the endpoint fails, 2 on bad input (unknown query or parameter, invalid value, a near miss,
-    unreadable source).
+    unreadable source, a chart the query's header does not describe).
+
+    The table and md formats show IRIs as their labels (asked of the same data in one more query), else
+    as prefixed names, and the table wraps to the terminal width (COLUMNS); --iris shows them whole. The
+    csv, tsv and json formats are data and always give the IRIs.
     """
+    import shutil
+
+    from kg.publish.query_charts import CHART_KINDS, chart_svg, require_chart
     from kg.query import results
     from kg.query import run as sparql
     from kg.query.catalogue import find_query
-    from kg.query.parameters import bind, parse_assignments, resolve_bindings
+    from kg.query.parameters import bind, iri_term, parse_assignments, resolve_bindings
     from kg.query.sparql_text import with_limit
 
     sources = [s for s in (store, data, package, endpoint) if s]
     if len(sources) > 1:
         fail("give at most one of --store, --data, --package and --endpoint")
+    if chart is not None and chart not in CHART_KINDS:
+        fail(f"--chart {chart!r}: choose one of {', '.join(CHART_KINDS)}")
+    if chart is not None and output_format is not QueryFormat.table:
+        fail("give either --chart (an SVG chart) or --format (a table), not both")
     query = find_query(name)
+    if chart is not None:
+        require_chart(query, chart)  # before the query runs: a missing header key needs no data to show
     if query.form not in ("SELECT", "ASK"):
         fail(f"{query.name} is a {query.form} query; only SELECT and ASK answers can be shown as a table")
     given = parse_assignments(param or [])
@@ -1117,6 +1149,8 @@ def query_run_command(
     text = bind(query.text, bindings)
     if limit is not None:
         text = with_limit(text, limit)
+    for graph_name in graph or ():
+        iri_term(graph_name, "--graph", "give the full IRI of a study graph, as 'icgp build' prints it")
     if show_query:
         typer.echo(text, err=True)
     target: sparql.Target
@@ -1136,7 +1170,19 @@ def query_run_command(
         result = target.run(text, graph or ())
     except results.EndpointError as exc:
         fail(str(exc), 1)
-    _write_output(output, results.render(result.limited(limit), output_format.value))
+    shown = result.limited(limit)
+    labels: dict[str, str] | None = None
+    if not iris and shown.boolean is None and (chart or output_format.value in ("table", "md")):
+        try:
+            labels = sparql.labels_of(target, shown, graph or ())
+        except results.EndpointError as exc:
+            # The answer came: show it with prefixed names rather than lose it over its labels.
+            typer.echo(f"warning: no labels, IRIs shown as prefixed names: {exc}", err=True)
+    if chart is not None:
+        _write_output(output, chart_svg(query, shown, chart, labels, iris=iris))
+        return
+    width = shutil.get_terminal_size().columns if output_format is QueryFormat.table else None
+    _write_output(output, results.render(shown, output_format.value, labels=labels, iris=iris, width=width))
     if result.boolean is None and sys.stderr.isatty():
         count = len(result.limited(limit).rows)
         typer.echo(f"{count} row{'s' if count != 1 else ''} from {target.description}", err=True)
@@ -1274,15 +1320,28 @@ class AssessFormat(StrEnum):
     nq = "nq"
 
 
+# The arguments `assess` and `report` share.
+_StudySource = Annotated[
+    Path | None,
+    typer.Argument(help="A study package (folder or .zip) or a store folder; the bundled sample if omitted."),
+]
+_Period = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="FROM/TO dates or years (2020-01-01/2021-06-30, 2020/2021); "
+        "default: each cluster's study period.",
+    ),
+]
+_Model = Annotated[
+    Path | None, typer.Option("--model", help="An assessment model YAML file (default: ICGP's model).")
+]
+
+
 @app.command("assess")
 @user_errors
 def assess_command(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            help="A study package (folder or .zip) or a store folder; the bundled sample if omitted."
-        ),
-    ] = None,
+    path: _StudySource = None,
     store: Annotated[
         Path | None,
         typer.Option("--store", help="Assess the on-disk store in this folder (opened read-only)."),
@@ -1292,17 +1351,8 @@ def assess_command(
         list[str] | None,
         typer.Option("--cluster", "-c", help="Assess only this cluster (id, IRI or name); repeatable."),
     ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            help="FROM/TO dates or years (2020-01-01/2021-06-30, 2020/2021); default: each cluster's "
-            "study period.",
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None, typer.Option("--model", help="An assessment model YAML file (default: ICGP's model).")
-    ] = None,
+    period: _Period = None,
+    model: _Model = None,
     output_format: Annotated[
         AssessFormat,
         typer.Option("--format", "-f", help="table (default), json, md, or RDF as ttl, trig or nq."),
@@ -1374,6 +1424,49 @@ def assess_command(
                 services = ", ".join(label for _, label in remedy.services) or "no EDIH service recorded"
                 text += f"  not offered yet: {remedy.label} (EDIH: {services})\n"
     _write_output(output, text)
+
+
+@app.command("report")
+@user_errors
+def report_command(
+    path: _StudySource = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Report on the on-disk store in this folder (opened read-only)."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the pages, <study-id>.html each (created if missing)."),
+    ] = Path("report"),
+    period: _Period = None,
+    model: _Model = None,
+) -> None:
+    """Write the growth-pole report: one self-contained HTML page per study (charts as inline SVG, no
+    script, nothing fetched), with a summary across clusters and a printable section per cluster.
+
+    Exit 0 with the pages written, 2 on bad input (unreadable source, bad period or model) with nothing
+    written.
+    """
+    from kg.assess.evidence import parse_period
+    from kg.assess.model import load_model
+    from kg.build.sources import open_source
+    from kg.publish.report.write import write_reports
+    from kg.query import run as sparql
+
+    if path is not None and store is not None:
+        fail("give at most one of PATH and --store")
+    chosen_period = parse_period(period) if period else None
+    the_model = load_model(model)
+    target: sparql.Target
+    if store is not None:
+        target = sparql.StoreTarget(sparql.read_only_store(store), f"the store at {store}")
+    else:
+        source = open_source(path)
+        where = "the bundled sample study" if path is None else f"the {source.kind} {path}"
+        target = sparql.StoreTarget(source.store, where)
+    for page in write_reports(target, out, the_model, chosen_period):
+        plural = "" if page.clusters == 1 else "s"
+        typer.echo(terminal_safe(f"wrote {page.path} ({page.study}, {page.clusters} cluster{plural})"))
 
 
 # Every command and group of the CLI reports a wrong call on one line (set here, after all are defined).

@@ -124,18 +124,28 @@ def test_run_on_the_bundled_sample_by_default_as_csv() -> None:
 
 
 def test_run_on_a_package_as_a_table(tmp_path: Path) -> None:
-    result = icgp("query", "run", "cross_cluster_members", "--package", str(FIXTURE))
+    # A table shows IRIs as their labels (tests/test_query_labels.py); --iris shows them whole.
+    result = runner.invoke(
+        app, ["query", "run", "cross_cluster_members", "--package", str(FIXTURE)], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0
     assert result.stdout == (
-        "actor                                         actorLabel   actorTypeLabel          clusters  "
-        "cluster                                 clusterLabel   roleLabel\n"
-        "--------------------------------------------  -----------  ----------------------  --------  "
-        "--------------------------------------  -------------  ---------\n"
-        "https://example.org/id/qfix/organisation/hub  Hub Digital  Digital innovation hub         2  "
-        "https://example.org/id/qfix/cluster/c1  Alpha Cluster  Broker\n"
-        "https://example.org/id/qfix/organisation/hub  Hub Digital  Digital innovation hub         2  "
-        "https://example.org/id/qfix/cluster/c2  Beta Network   Member\n"
+        "actor        actorLabel   actorTypeLabel          clusters  cluster        clusterLabel   "
+        "roleLabel\n"
+        "-----------  -----------  ----------------------  --------  -------------  -------------  "
+        "---------\n"
+        "Hub Digital  Hub Digital  Digital innovation hub         2  Alpha Cluster  Alpha Cluster  Broker\n"
+        "Hub Digital  Hub Digital  Digital innovation hub         2  Beta Network   Beta Network   Member\n"
         "(2 rows)\n"
+    )
+    result = runner.invoke(
+        app,
+        ["query", "run", "cross_cluster_members", "--package", str(FIXTURE), "--iris"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.stdout.splitlines()[2] == (
+        "https://example.org/id/qfix/organisation/hub  Hub Digital  Digital innovation hub         2  "
+        "https://example.org/id/qfix/cluster/c1  Alpha Cluster  Broker"
     )
 
 
@@ -203,8 +213,8 @@ def test_run_markdown_limit_and_output_file(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == (
         "| code | codeNotation | codeLabel | coder | coderId | segments | passages | doubleCodedPassages |\n"
         "|---|---|---|---|---|---|---|---|\n"
-        f"| {FIX}code/GP-SPREAD | GP-SPREAD | Spread | {FIX}coder/C1 | C1 | 2 | 2 | 0 |\n"
-        f"| {FIX}code/BAR-OTHER | BAR-OTHER | Other barrier | {FIX}coder/C1 | C1 | 1 | 1 | 0 |\n"
+        f"| Spread | GP-SPREAD | Spread | {FIX}coder/C1 | C1 | 2 | 2 | 0 |\n"
+        f"| Other barrier | BAR-OTHER | Other barrier | {FIX}coder/C1 | C1 | 1 | 1 | 0 |\n"
     )
 
 

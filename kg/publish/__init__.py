@@ -7,4 +7,7 @@
 - ``graph_store.publish``: an upload through the SPARQL 1.1 Graph Store Protocol.
 - ``serve.Server``: a read-only SPARQL endpoint on loopback.
 - ``describe`` and ``docs_html``: VoID, DCAT and service descriptions; HTML pages of the ontology.
+- ``report.write.write_reports``: the growth-pole report, one self-contained HTML page per study.
+- ``query_charts.chart_svg``: a saved query's answer as a bar, line or heatmap SVG (``query run --chart``).
+- ``charts``: the SVG settings every chart shares (fixed hash salt, text as text, no dates).
 """

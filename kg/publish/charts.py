@@ -43,7 +43,9 @@ def svg_of(figure: Figure, title: str = "") -> str:
     while saving).
     """
     buffer = io.StringIO()
-    metadata = {"Date": None, "Creator": "ICGP", "Title": title} if title else {"Date": None, "Creator": "ICGP"}
+    metadata: dict[str, Any] = {"Date": None, "Creator": "ICGP"}
+    if title:
+        metadata["Title"] = title
     figure.savefig(buffer, format="svg", metadata=metadata)
     text = buffer.getvalue()
     # The XML declaration and DOCTYPE are for standalone files; inline SVG in HTML starts at <svg.

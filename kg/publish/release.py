@@ -45,7 +45,9 @@ from kg.build.serialize import node_value, select, serialize_quads
 from kg.build.sources import open_source, select_quads
 from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
 from kg.errors import InputError
+from kg.files import write_failure
 from kg.ontology import resources
+from kg.ontology.loading import parse_rdf
 from kg.ontology.namespaces import BIBO, DCAT, DCTERMS, FOAF, ICGP, PROV, RDF, RDFS, SCHEMA, VOCAB_BASE, XSD
 from kg.publish.describe import (
     Distribution,
@@ -58,6 +60,7 @@ from kg.publish.describe import (
 )
 from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
+from kg.publish.graph_store import check_endpoint
 from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, strip_private
 from kg.publish.release_pages import (
     CHECKSUMS_FILE,
@@ -67,6 +70,8 @@ from kg.publish.release_pages import (
     index_html,
     readme,
 )
+from kg.publish.report.write import release_pages
+from kg.query.run import StoreTarget
 
 RELEASE_BASE = "https://w3id.org/icgp/releases/"
 DEFAULT_FILES_URL = "https://example.org/icgp/releases/"
@@ -116,6 +121,52 @@ def _dated(quads: Sequence[Quad]) -> set[NamedNode]:
     }
 
 
+_SHA256 = str(ICGP.sha256)
+_QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
+# Package files (by table name) whose rows a release leaves out unless the descriptor makes them public.
+_QUOTE_TABLES = frozenset({"segments"})
+_RESPONSE_TABLES = frozenset({"survey_responses"})
+
+
+def _without_private_checksums(kept: Sequence[Quad], original: Sequence[Quad], policy: Policy) -> list[Quad]:
+    """``kept`` less the SHA-256 of every source file whose content the policy keeps private.
+
+    A checksum of a small private file (a few coded quotes, one respondent's answers) can be confirmed
+    by guessing the file. Hashes are dropped from the build's record of package files (the quote and
+    answer tables, and ``imports/``, which may hold either), a QDA project (quotes) and a survey
+    import's answers (responses), each when the policy keeps that content private.
+    ``original`` is the graph before stripping, which still says which data set the answers belonged to.
+    """
+    private_files: set[str] = set()
+    if not policy.public_quotes:
+        private_files |= _QUOTE_TABLES
+    if not policy.public_responses:
+        private_files |= _RESPONSE_TABLES
+    if not private_files:
+        return list(kept)
+    label_iri = str(RDFS.label)
+    labels = {node_value(q.subject): node_value(q.object) for q in original if q.predicate.value == label_iri}
+    types = {(node_value(q.subject), node_value(q.object)) for q in original if q.predicate.value == _TYPE}
+    responses = {s for s, t in types if t == str(ICGP.SurveyResponse)}
+    answer_sets = {
+        node_value(q.object)
+        for q in original
+        if q.predicate.value == _QB_DATASET and node_value(q.subject) in responses
+    }
+
+    def private(subject: str) -> bool:
+        label = labels.get(subject, "")
+        if (subject, str(PROV.Entity)) in types and (
+            Path(label).stem in private_files or label.startswith("imports/")  # imports may hold either
+        ):
+            return True
+        if not policy.public_quotes and (subject, str(ICGP.QdaProject)) in types:
+            return True
+        return not policy.public_responses and subject in answer_sets
+
+    return [q for q in kept if not (q.predicate.value == _SHA256 and private(node_value(q.subject)))]
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graph"
 
@@ -137,15 +188,19 @@ def _sha256(data: bytes) -> str:
 class _Bundle:
     """Files of the release being written into a temporary folder, with their sizes and checksums."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, out: Path) -> None:
         self.root = root
+        self.out = out  # where the bundle will be: what messages name, not the staging folder
         self.files: dict[str, bytes] = {}
         self.dists: dict[str, Distribution] = {}
 
     def write(self, path: str, data: bytes) -> Distribution:
         target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:  # a full disk mid-release: the caller removes the staging folder
+            raise InputError(write_failure(self.out / path, exc)) from exc
         self.files[path] = data
         fmt = path.rsplit(".", 1)[-1]
         fmt = {"owl": "xml", "rdf": "xml"}.get(fmt, fmt)
@@ -166,10 +221,11 @@ def _stamp(path: Path) -> _Stamp:
 
 
 # The ontology and vocabularies are the same in every release a process makes (tests make dozens), so
-# their serialisations and pages are computed once; the keys hold the content or the file's stamp.
+# their serialisations and pages are computed once. The keys hold the file's stamp, not its quads: a file
+# parsed again gets new blank node labels, and its quads would never match the cached ones.
 @functools.lru_cache(maxsize=64)
-def _serialised_resource(quads: tuple[Quad, ...], fmt: str) -> bytes:
-    return serialize_quads(list(quads), fmt, merge_graphs=True)
+def _serialised_resource(file: _Stamp, header: tuple[Quad, ...], fmt: str) -> bytes:
+    return serialize_quads([*_turtle_quads(Path(file[0])), *header], fmt, merge_graphs=True)
 
 
 @functools.lru_cache(maxsize=4)
@@ -265,6 +321,9 @@ def make_release(
         raise InputError(
             f"DOI {doi!r} is not a DOI name such as 10.5281/zenodo.1234567 (leave out https://doi.org/)"
         )
+    # Both URLs are written into .htaccess, VoID and DCAT: refuse javascript:, spaces and the like now.
+    check_endpoint(files_url, "--files-url")
+    check_endpoint(endpoint, "--endpoint")
     _check_out(source, out, force)
     if not files_url.endswith("/"):
         files_url += "/"
@@ -309,12 +368,13 @@ def make_release(
         report.stripped_quotes += stripped.quotes
         report.stripped_responses += stripped.responses
         report.notes += stripped.notes()
+        kept = _without_private_checksums(stripped.quads, quads, policy)
         try:
-            guard(stripped.quads, classes)
+            guard(kept, classes)
         except PrivacyError as exc:  # collect the findings of every graph before refusing
             refused.append(exc)
             continue
-        data[graph] = stripped.quads
+        data[graph] = kept
     if refused:
         raise PrivacyError([finding for error in refused for finding in error.findings])
     policy = Policy(
@@ -334,7 +394,7 @@ def make_release(
     except OSError as exc:
         raise InputError(f"cannot write the release to {out}: {exc.strerror or exc}") from exc
     try:
-        bundle = _Bundle(staging)
+        bundle = _Bundle(staging, out)
         parts, released = _write_rdf(bundle, data, doi)
         info = ReleaseInfo(
             iri=release_iri,
@@ -351,6 +411,12 @@ def make_release(
             publisher="https://w3id.org/icgp/team",
         )
         _write_changelog(bundle, version, previous, released)
+        # The growth-pole report of the released data, undated: a release keeps times in provenance.ttl.
+        pages, no_report = release_pages(StoreTarget(opened.store, "the released data"))
+        for path, page in pages.items():
+            bundle.text(path, page)
+        if no_report:
+            report.notes.append(no_report)
         bundle.text(".htaccess", htaccess(files_root, version))
         bundle.text(
             "README.md",
@@ -359,7 +425,7 @@ def make_release(
         bundle.text("index.html", index_html(info, parts))
         extra = [
             bundle.dists[path]
-            for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html")
+            for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html", *pages)
             if path in bundle.dists
         ]
         graphs = [(p.graph, p.iri) for p in parts if p.graph]
@@ -413,12 +479,12 @@ def _write_rdf(
     for path, key in ((resources.ontology_file(), "icgp"), (resources.alignments_file(), "alignments")):
         quads = _turtle_quads(path)
         subject = next(node_value(q.subject) for q in quads if q.object == NamedNode(str(_OWL_ONTOLOGY)))
-        if key == "icgp":
-            quads += _release_header(subject, doi)
+        header = tuple(_release_header(subject, doi)) if key == "icgp" else ()
+        quads += header
         released += [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in quads]
         downloads = {name.upper(): f"{key}.{suffix}" for suffix, name in _ONTOLOGY_FORMATS}
         dists = [
-            bundle.write(f"ontology/{key}.{suffix}", _serialised_resource(tuple(quads), fmt))
+            bundle.write(f"ontology/{key}.{suffix}", _serialised_resource(_stamp(path), header, fmt))
             for suffix, fmt in _ONTOLOGY_FORMATS
         ]
         dists.append(
@@ -447,7 +513,7 @@ def _write_rdf(
         released += [Quad(q.subject, q.predicate, q.object, NamedNode(graph)) for q in quads]
         downloads = {name.upper(): f"{scheme}.{suffix}" for suffix, name in _VOCAB_FORMATS}
         dists = [
-            bundle.write(f"vocab/{scheme}.{suffix}", _serialised_resource(tuple(quads), fmt))
+            bundle.write(f"vocab/{scheme}.{suffix}", _serialised_resource(_stamp(path), (), fmt))
             for suffix, fmt in _VOCAB_FORMATS
         ]
         dists.append(
@@ -537,8 +603,8 @@ def _previous_version(previous: Path) -> str:
         query = f"SELECT ?v WHERE {{ ?c a <{DCAT.Catalog}> ; <{DCAT}version> ?v }}"
         store = Store()
         try:
-            store.load(path=str(catalog), format=RdfFormat.TURTLE)
-        except (SyntaxError, OSError) as exc:
+            store.extend(parse_rdf(catalog, RdfFormat.TURTLE))
+        except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{catalog} cannot be read: {exc}") from exc
         versions = sorted(node_value(s["v"]) for s in select(store, query))
         if versions:

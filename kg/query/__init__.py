@@ -5,4 +5,5 @@
 - ``catalogue.find_query``: a saved query by name or file, with its header.
 - ``run.StoreTarget`` / ``run.EndpointTarget``: where a query runs.
 - ``results.QueryResult`` / ``results.render``: its answer, and the answer as text.
+- ``run.labels_of`` / ``results.reader``: the labels of the IRIs in an answer, and cells shown with them.
 """

@@ -6,8 +6,9 @@ file stays valid SPARQL and grlc can serve the folder unchanged. Two keys of ICG
 ignores, say what a parameter's values are: ``schemes`` gives the vocabulary whose concepts an IRI
 parameter names (so ``F3.03`` or ``skills shortage`` can stand for a factor), and ``data_values`` a
 SELECT whose ``?value`` column lists the values a text parameter can match in the data (so that a
-near miss such as ``EU27`` for ``EU27_2020`` is caught before the query runs). Its parameters are the
-BASIL variables it mentions (see :mod:`kg.query.parameters`, which also binds them).
+near miss such as ``EU27`` for ``EU27_2020`` is caught before the query runs). The ``chart-*`` keys
+(:data:`CHART_KEYS`, also ICGP's own) name the columns ``icgp query run --chart`` plots. Its parameters
+are the BASIL variables it mentions (see :mod:`kg.query.parameters`, which also binds them).
 """
 
 from __future__ import annotations
@@ -45,6 +46,47 @@ _HEADER_KEYS = (
     "mime",
     "transform",
 )
+# The columns a chart of the query's answer plots (see ChartSpec); written with a hyphen, as grlc's own
+# keys never are, so that they cannot clash with a future grlc decorator.
+CHART_KEYS = (
+    "chart-x",
+    "chart-y",
+    "chart-series",
+    "chart-rows",
+    "chart-cols",
+    "chart-value",
+    "chart-title",
+)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """The columns of a query's answer that its charts plot, from the ``#+ chart-*`` header keys.
+
+    A bar or line chart needs ``x`` (one bar or point per value) and ``y`` (one or more numeric
+    columns); ``series`` splits a single ``y`` column into one group of bars or one line per value. A
+    heatmap needs ``rows``, ``cols`` and the numeric ``value`` of each cell.
+    """
+
+    x: str | None = None
+    y: tuple[str, ...] = ()
+    series: str | None = None
+    rows: str | None = None
+    cols: str | None = None
+    value: str | None = None
+    title: str | None = None
+
+    def kinds(self) -> tuple[str, ...]:
+        """The chart kinds the header supports: bar and line, heatmap, both or none."""
+        found: tuple[str, ...] = ("bar", "line") if self.x and self.y else ()
+        if self.rows and self.cols and self.value:
+            found += ("heatmap",)
+        return found
+
+    def columns(self) -> tuple[str, ...]:
+        """Every column the keys name."""
+        named = (self.x, *self.y, self.series, self.rows, self.cols, self.value)
+        return tuple(c for c in named if c)
 
 
 @dataclass(frozen=True)
@@ -59,6 +101,7 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     method: str | None = None
+    chart: ChartSpec = field(default_factory=ChartSpec)
 
     @property
     def form(self) -> str:
@@ -171,14 +214,67 @@ def _values_query(text: str, body: Any, name: str, where: str) -> str:
     return full
 
 
+def _column(value: Any, key: str, where: str) -> str:
+    """A column named under a ``chart-*`` key: a variable name, with or without its ``?``."""
+    if not isinstance(value, str) or not value.strip().lstrip("?$"):
+        raise InputError(f"{where}: '#+ {key}:' must name one column of the answer, such as 'count'")
+    return value.strip().lstrip("?$")
+
+
+def _chart(header: dict[str, Any], text: str, where: str) -> ChartSpec:
+    """The ``chart-*`` keys checked: complete for some chart kind, naming variables of the query."""
+    if not any(key in header for key in CHART_KEYS):
+        return ChartSpec()
+    one = {
+        key: _column(header[key], key, where) if header.get(key) is not None else None
+        for key in ("chart-x", "chart-series", "chart-rows", "chart-cols", "chart-value")
+    }
+    raw_y = header.get("chart-y")
+    listed = raw_y if isinstance(raw_y, list) else [] if raw_y is None else [raw_y]
+    y = tuple(_column(v, "chart-y", where) for v in listed)
+    title = header.get("chart-title")
+    spec = ChartSpec(
+        x=one["chart-x"],
+        y=y,
+        series=one["chart-series"],
+        rows=one["chart-rows"],
+        cols=one["chart-cols"],
+        value=one["chart-value"],
+        title=None if title is None else " ".join(_scalar(title).split()),
+    )
+    if bool(spec.x) != bool(spec.y):
+        raise InputError(f"{where}: a bar or line chart needs both '#+ chart-x:' and '#+ chart-y:'")
+    heatmap = [k for k in ("chart-rows", "chart-cols", "chart-value") if one[k]]
+    if heatmap and len(heatmap) != 3:
+        raise InputError(
+            f"{where}: a heatmap needs all of '#+ chart-rows:', '#+ chart-cols:' and '#+ chart-value:'"
+        )
+    if spec.series and len(spec.y) != 1:
+        raise InputError(f"{where}: '#+ chart-series:' splits one column: give exactly one '#+ chart-y:'")
+    if not spec.kinds():
+        raise InputError(
+            f"{where}: the chart keys name no chart; add '#+ chart-x:' and '#+ chart-y:' (bar, line) or "
+            "'#+ chart-rows:', '#+ chart-cols:' and '#+ chart-value:' (heatmap)"
+        )
+    known = variables(text)
+    for column in spec.columns():
+        if column not in known:
+            raise InputError(
+                f"{where}: the chart keys name {column!r}, which is not a variable of the query"
+                f"{did_you_mean(column, list(known))}"
+            )
+    return spec
+
+
 def parse_query(text: str, name: str, path: Path | None = None) -> SavedQuery:
     """Read a query text: its grlc header and its BASIL parameters (defaults and enumerations applied)."""
     where = str(path) if path is not None else name
     header = _header(text, where)
-    unknown = sorted(set(header) - set(_HEADER_KEYS))
+    unknown = sorted(set(header) - set(_HEADER_KEYS) - set(CHART_KEYS))
     if unknown:
         raise InputError(
-            f"{where}: unknown #+ decorator(s) {', '.join(unknown)}; known: {', '.join(_HEADER_KEYS)}"
+            f"{where}: unknown #+ decorator(s) {', '.join(unknown)}; known: "
+            f"{', '.join(_HEADER_KEYS + CHART_KEYS)}"
         )
     try:
         Store().query(text)  # parsed only: the store is empty
@@ -289,6 +385,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> SavedQuery:
         tags=tuple(str(t) for t in tags),
         parameters=tuple(finished),
         method=None if method is None else str(method).upper(),
+        chart=_chart(header, text, where),
     )
 
 

@@ -2,6 +2,10 @@
 
 :class:`QueryResult` and its cells mirror the SPARQL 1.1 JSON results format, so the renderers give
 identical output whichever target (the embedded store or an endpoint) answered.
+
+The formats people read (``table``, ``md``) show an IRI as its label when one is given
+(:func:`kg.query.run.labels_of` looks them up), else as a prefixed name, else whole; ``iris=True``
+shows every IRI whole. The data formats (``csv``, ``tsv``, ``json``) always give the IRIs.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -181,17 +187,33 @@ def _number(text: str) -> str:
     return "0" if shown in ("-0", "") else shown
 
 
-def display(cell: Cell | None, prefixes: dict[str, str] | None = None) -> str:
-    """How a cell reads in a table: IRIs shortened, numbers rounded, text as it is."""
+def display(
+    cell: Cell | None,
+    prefixes: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """How a cell reads in a table: IRIs as their label (from ``labels``) or shortened, numbers rounded,
+    text as it is."""
     if cell is None:
         return ""
     if cell.kind == "uri":
+        if labels is not None and cell.value in labels:
+            return labels[cell.value]
         return shorten(cell.value, prefixes)
     if cell.kind == "bnode":
         return f"_:{cell.value}"
     if cell.datatype in _NUMERIC:
         return _number(cell.value)
     return cell.value
+
+
+def reader(labels: Mapping[str, str] | None = None, *, iris: bool = False) -> Callable[[Cell | None], str]:
+    """The function that shows a cell to a person: :func:`display` with ``labels``, or with every IRI
+    whole when ``iris`` is set."""
+    if iris:
+        return lambda cell: cell.value if cell is not None and cell.kind == "uri" else display(cell, {})
+    prefixes = _all_prefixes()
+    return lambda cell: display(cell, prefixes, labels)
 
 
 def _flatten(text: str) -> str:
@@ -222,29 +244,95 @@ def _plain(cell: Cell | None, *, bnode_prefix: bool = True) -> str:
     return spreadsheet_safe(cell.value)
 
 
-def render_table(result: QueryResult) -> str:
-    """A plain aligned text table (the default output); long values are kept whole."""
+# Two spaces between columns, as before wrapping existed.
+_GAP = 2
+
+
+def column_widths(natural: Sequence[int], minimum: Sequence[int], available: int) -> list[int]:
+    """Widths for columns whose longest values are ``natural`` and longest words ``minimum`` characters,
+    adding up to at most ``available``.
+
+    When even the longest words do not fit, the widest columns are cut down to a common width (short
+    columns, such as counts, keep theirs) and their words broken. Otherwise every column gets its
+    longest word, and the rest of the space goes to the columns that want more, in proportion to how
+    much more. Every column keeps at least one character, so with more columns than ``available``
+    characters the sum exceeds it."""
+    count = len(natural)
+    if sum(natural) <= available:
+        return list(natural)
+    low = [min(m, n) for m, n in zip(minimum, natural, strict=True)]
+    if sum(low) >= available:
+        # The highest common cap that fits: the columns below it keep their words whole.
+        cap = max(1, available // max(1, count))
+        while sum(min(w, cap + 1) for w in low) <= available and cap < max(low):
+            cap += 1
+        return [max(1, min(w, cap)) for w in low]
+    spare = available - sum(low)
+    wants = [n - w for n, w in zip(natural, low, strict=True)]
+    total = sum(wants)
+    shares = [spare * want // total for want in wants]
+    # What the rounding down left over goes one character each to the largest remainders.
+    left = spare - sum(shares)
+    order = sorted(range(count), key=lambda i: (-(spare * wants[i] % total), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return [w + extra for w, extra in zip(low, shares, strict=True)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
+
+
+def render_table(
+    result: QueryResult,
+    *,
+    labels: Mapping[str, str] | None = None,
+    iris: bool = False,
+    width: int | None = None,
+) -> str:
+    """A plain aligned text table (the default output), IRIs shown as :func:`reader` shows them.
+
+    With ``width``, values wrap onto further lines so that no line is longer (unless there are more
+    columns than characters); without it, long values are kept whole."""
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
-    prefixes = _all_prefixes()
-    cells = [[_one_line(display(c, prefixes)) for c in row] for row in result.rows]
-    widths = [len(v) for v in result.variables]
+    show = reader(labels, iris=iris)
+    cells = [[_one_line(show(c)) for c in row] for row in result.rows]
+    natural = [len(v) for v in result.variables]
     for row in cells:
-        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+        natural = [max(w, len(v)) for w, v in zip(natural, row, strict=True)]
+    widths = natural
+    if width is not None and natural:
+        words = [max((len(w) for w in v.split()), default=0) for v in result.variables]
+        for row in cells:
+            words = [max(w, *(len(x) for x in v.split()), 0) for w, v in zip(words, row, strict=True)]
+        widths = column_widths(natural, words, width - _GAP * (len(natural) - 1))
     numeric = [
         all(c is None or (c.kind == "literal" and c.datatype is not None and _is_number(c)) for c in column)
         and any(c is not None for c in column)
         for column in zip(*result.rows, strict=True)
     ] or [False] * len(result.variables)
 
-    def line(values: Sequence[str]) -> str:
-        parts = [
-            v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, numeric, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
+    def lines(values: Sequence[str]) -> list[str]:
+        wrapped = [_wrap(v, w) for v, w in zip(values, widths, strict=True)]
+        height = max((len(parts) for parts in wrapped), default=1)
+        out: list[str] = []
+        for number in range(height):
+            parts = [
+                (part.rjust(w) if right else part.ljust(w))
+                for part, w, right in (
+                    (chunks[number] if number < len(chunks) else "", w, right)
+                    for chunks, w, right in zip(wrapped, widths, numeric, strict=True)
+                )
+            ]
+            out.append((" " * _GAP).join(parts).rstrip())
+        return out
 
-    out = [line(result.variables), "  ".join("-" * w for w in widths)]
-    out += [line(row) for row in cells]
+    out = [*lines(result.variables), (" " * _GAP).join("-" * w for w in widths)]
+    for row in cells:
+        out += lines(row)
     out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
@@ -262,11 +350,26 @@ def _is_number(cell: Cell) -> bool:
     }
 
 
-def render_markdown(result: QueryResult) -> str:
-    """A GitHub-flavoured Markdown table (pipes in values escaped)."""
+def number_of(cell: Cell | None) -> float | None:
+    """A numeric literal's value (xsd:integer, decimal, double ...); None for anything else, unbound
+    cells, and INF or NaN."""
+    if cell is None or cell.kind != "literal" or not _is_number(cell):
+        return None
+    try:
+        value = float(cell.value)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def render_markdown(
+    result: QueryResult, *, labels: Mapping[str, str] | None = None, iris: bool = False
+) -> str:
+    """A GitHub-flavoured Markdown table (pipes in values escaped), IRIs shown as :func:`reader` shows
+    them."""
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
-    prefixes = _all_prefixes()
+    show = reader(labels, iris=iris)
 
     def esc(text: str) -> str:
         return _one_line(text).replace("\\", "\\\\").replace("|", "\\|")
@@ -276,7 +379,7 @@ def render_markdown(result: QueryResult) -> str:
         "|" + "|".join("---" for _ in result.variables) + "|",
     ]
     for row in result.rows:
-        lines.append("| " + " | ".join(esc(display(c, prefixes)) for c in row) + " |")
+        lines.append("| " + " | ".join(esc(show(c)) for c in row) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -309,15 +412,23 @@ def render_json(result: QueryResult) -> str:
     return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def render(result: QueryResult, fmt: str) -> str:
-    """The answer in one of :data:`OUTPUT_FORMATS`."""
-    renderers = {
-        "table": render_table,
-        "csv": render_csv,
-        "tsv": render_tsv,
-        "json": render_json,
-        "md": render_markdown,
-    }
+def render(
+    result: QueryResult,
+    fmt: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    iris: bool = False,
+    width: int | None = None,
+) -> str:
+    """The answer in one of :data:`OUTPUT_FORMATS`.
+
+    ``labels`` (IRI to label) and ``iris`` change how the tables people read show IRIs, ``width`` the
+    width the ``table`` format wraps to; the data formats ignore all three."""
+    if fmt == "table":
+        return render_table(result, labels=labels, iris=iris, width=width)
+    if fmt == "md":
+        return render_markdown(result, labels=labels, iris=iris)
+    renderers = {"csv": render_csv, "tsv": render_tsv, "json": render_json}
     if fmt not in renderers:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     return renderers[fmt](result)

@@ -11,7 +11,8 @@ the SPARQL 1.1 Protocol's ``default-graph-uri`` parameters.
 Answers come back as :class:`kg.query.results.QueryResult`, whose cells mirror the SPARQL 1.1 JSON
 results format, so :func:`kg.query.results.render` gives identical output whichever target answered.
 :func:`check_values` asks the same target, before a query runs, whether its parameter values occur in
-the data, so that a mistyped value is reported instead of answered with no rows.
+the data, so that a mistyped value is reported instead of answered with no rows. :func:`labels_of`
+asks it, in one more query, for the labels of the IRIs in an answer, which the tables people read show.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
 
 from kg import __version__
 from kg.build.store import ONTOLOGY_GRAPH, install_ontology, vocabulary_graph
 from kg.errors import InputError
 from kg.ontology import resources
+from kg.ontology.loading import parse_rdf
 from kg.query.parameters import Parameter, ParameterisedQuery, Term, near_misses
 from kg.query.results import Cell, EndpointError, QueryResult
 from kg.query.sparql_text import query_form, strip_comments
@@ -266,6 +268,59 @@ class EndpointTarget:
         return QueryResult.from_json(data)
 
 
+# -- labels of the IRIs in an answer -------------------------------------------------------------
+
+_SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+# IRIs per label query: one query for any ordinary answer, bounded requests for huge ones.
+LABEL_BATCH = 1000
+
+
+def _label_rank(language: str | None, prop: str, text: str) -> tuple[int, int, str]:
+    """English first (then English variants, untagged, other languages); skos:prefLabel before
+    rdfs:label; then the text itself, so that the choice never depends on the order of the answer."""
+    lang = (language or "").lower()
+    by_language = 0 if lang == "en" else 1 if lang.startswith("en-") else 2 if not lang else 3
+    return by_language, 0 if prop == _SKOS_PREF_LABEL else 1, text
+
+
+def labels_of(target: Target, result: QueryResult, graphs: Sequence[str] = ()) -> dict[str, str]:
+    """The label of every IRI in ``result`` that has one (skos:prefLabel or rdfs:label, English first),
+    asked of the same target in one query per :data:`LABEL_BATCH` IRIs, over a ``VALUES`` block."""
+    iris: dict[str, None] = {}
+    for row in result.rows:
+        for cell in row:
+            if cell is not None and cell.kind == "uri":
+                iris.setdefault(cell.value)
+    terms: list[str] = []
+    for iri in iris:
+        try:
+            terms.append(str(NamedNode(iri)))
+        except ValueError:
+            continue  # an endpoint's answer may hold an IRI that cannot be written back into a query
+    best: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for start in range(0, len(terms), LABEL_BATCH):
+        query = (
+            "SELECT DISTINCT ?iri ?property ?label WHERE {\n"
+            f"  VALUES ?iri {{ {' '.join(terms[start : start + LABEL_BATCH])} }}\n"
+            f"  VALUES ?property {{ <{_SKOS_PREF_LABEL}> <{_RDFS_LABEL}> }}\n"
+            "  ?iri ?property ?label .\n"
+            "  FILTER(isLiteral(?label))\n"
+            "}\n"
+        )
+        answer = target.run(query, graphs)
+        for row in answer.rows:
+            named = dict(zip(answer.variables, row, strict=True))
+            iri_cell, prop_cell, label_cell = named.get("iri"), named.get("property"), named.get("label")
+            if iri_cell is None or prop_cell is None or label_cell is None or not label_cell.value.strip():
+                continue
+            rank = _label_rank(label_cell.language, prop_cell.value, label_cell.value)
+            known = best.get(iri_cell.value)
+            if known is None or rank < known[0]:
+                best[iri_cell.value] = (rank, label_cell.value)
+    return {iri: label for iri, (_, label) in sorted(best.items())}
+
+
 # -- sources of data for the embedded store -------------------------------------------------------
 
 
@@ -311,9 +366,10 @@ def file_store(paths: Iterable[Path]) -> Store:
             )
         if not path.is_file():
             raise InputError(f"{path}: no such file")
-        options: dict[str, Any] = {} if rdf_format.supports_datasets else {"to_graph": DefaultGraph()}
         try:
-            store.load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), **options)
+            # The guarded reader: no XML entities, bounded nesting and literal sizes (docs/security.md).
+            quads = parse_rdf(path, rdf_format, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+            store.extend(quads)
         except (SyntaxError, ValueError) as exc:
             raise InputError(f"{path} is not valid {rdf_format.name}: {exc}") from exc
         except OSError as exc:
