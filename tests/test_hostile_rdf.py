@@ -317,6 +317,24 @@ def test_a_release_lists_no_checksum_of_a_file_it_keeps_private(tmp_path: Path) 
         assert _sha256(MINI / shipped).encode() in released, shipped
 
 
+def test_a_private_table_under_another_file_name_keeps_its_checksum_out(tmp_path: Path) -> None:
+    # Regression: the hash was dropped by file name only, so segments kept in quotes.csv leaked it.
+    package = tmp_path / "mini"
+    shutil.copytree(MINI, package)
+    (package / "segments.csv").rename(package / "quotes.csv")
+    descriptor = package / "datapackage.yaml"
+    descriptor.write_text(
+        descriptor.read_text(encoding="utf-8") + "resources:\n  - {name: segments, path: quotes.csv}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "release"
+    result = runner.invoke(app, ["release", str(package), "--out", str(out), "--version", "1.0.0"])
+    assert result.exit_code == 0, result.output
+    released = b"".join(p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file())
+    assert _sha256(package / "quotes.csv").encode() not in released
+    assert _sha256(package / "organisations.csv").encode() in released
+
+
 def test_checksums_of_private_sources_are_dropped_by_the_policy() -> None:
     from kg.publish.privacy import Policy
     from kg.publish.release import _without_private_checksums

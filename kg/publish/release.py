@@ -49,6 +49,7 @@ from kg.files import write_failure
 from kg.ontology import resources
 from kg.ontology.loading import parse_rdf
 from kg.ontology.namespaces import BIBO, DCAT, DCTERMS, FOAF, ICGP, PROV, RDF, RDFS, SCHEMA, VOCAB_BASE, XSD
+from kg.package.schemas import TABLES
 from kg.publish.describe import (
     Distribution,
     Part,
@@ -154,10 +155,19 @@ def _without_private_checksums(kept: Sequence[Quad], original: Sequence[Quad], p
         if q.predicate.value == _QB_DATASET and node_value(q.subject) in responses
     }
 
+    # A descriptor may give any table any file name (quotes.csv for segments), so a package file keeps
+    # its hash only when it is the descriptor or has the name of a table whose rows are all released.
+    public_tables = set(TABLES) - private_files
+
     def private(subject: str) -> bool:
         label = labels.get(subject, "")
-        if (subject, str(PROV.Entity)) in types and (
-            Path(label).stem in private_files or label.startswith("imports/")  # imports may hold either
+        if (
+            (subject, str(PROV.Entity)) in types
+            and label != "datapackage.yaml"
+            and (
+                Path(label).stem not in public_tables
+                or label.startswith("imports/")  # imports may hold either
+            )
         ):
             return True
         if not policy.public_quotes and (subject, str(ICGP.QdaProject)) in types:
