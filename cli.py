@@ -900,30 +900,76 @@ def serve_command(
         typer.Option("--host", help="Address to bind; other than loopback exposes the data to the network."),
     ] = "127.0.0.1",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests to stderr.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=0.1, help="Seconds a query may run before it is stopped (503)."),
+    ] = 30.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Most rows (or triples) an answer may have (else 400).")
+    ] = 100_000,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            metavar="URL",
+            help="A SERVICE endpoint queries may call (repeatable); SERVICE is refused otherwise.",
+        ),
+    ] = None,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors",
+            metavar="ORIGIN",
+            help="An origin (https://example.org) whose web pages may read the answers (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Serve a read-only SPARQL endpoint (SPARQL 1.1 protocol) with a query page, until Ctrl-C.
 
     Prints the endpoint URL as the only line on stdout (so scripts can read it); request logs go to
-    stderr. Updates are refused with 403. Exit 0 after Ctrl-C (or SIGTERM), 2 on bad input.
+    stderr. Updates are refused with 403, SERVICE with 403 unless --allow-service names the endpoint;
+    quotes and survey answers the study keeps private are not served. Exit 0 after Ctrl-C (or SIGTERM),
+    2 on bad input.
     """
     import signal
 
     from kg.build.sources import open_source
-    from kg.publish.serve import Server, is_loopback
+    from kg.publish.privacy import Policy
+    from kg.publish.serve import Server, Settings, is_loopback
+    from kg.publish.serve_guard import check_origin, check_service_url
 
+    settings = Settings(
+        timeout=timeout,
+        max_rows=max_rows,
+        allowed_services=frozenset(check_service_url(url) for url in allow_service or []),
+        cors=frozenset(check_origin(origin) for origin in cors or []),
+    )
     opened = open_source(source)
-    server = Server(opened.store, host, port, log=None if quiet else lambda line: typer.echo(line, err=True))
+    policy = None
+    if opened.built is not None:
+        descriptor = opened.built.checked.descriptor
+        policy = Policy(descriptor.public_quotes, descriptor.public_responses)
+    server = Server(
+        opened.store,
+        host,
+        port,
+        log=None if quiet else lambda line: typer.echo(line, err=True),
+        policy=policy,
+        settings=settings,
+    )
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    for note in server.notes:
+        typer.echo(f"note: {note}", err=True)
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    typer.echo(server.url)
-    sys.stdout.flush()
-    typer.echo(f"query page: {server.url.rsplit('/', 1)[0]}/  (Ctrl-C stops)", err=True)
-    try:
+    try:  # a Ctrl-C right after the URL is printed must stop cleanly too
+        typer.echo(server.url)
+        sys.stdout.flush()
+        typer.echo(f"query page: {server.url.rsplit('/', 1)[0]}/  (Ctrl-C stops)", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -1214,6 +1260,15 @@ def publish_command(
         typer.Option("--no-vocabularies", help="Do not also upload the ontology and vocabulary graphs."),
     ] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait per upload.", min=1)] = 300.0,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            "--chunk-size",
+            help="Most triples per request (requests also stay near 512 KiB); a larger graph goes in "
+            "several requests.",
+            min=1,
+        ),
+    ] = 100_000,
 ) -> None:
     """Upload study data through the SPARQL 1.1 Graph Store Protocol, replacing the graph by default.
 
@@ -1221,12 +1276,39 @@ def publish_command(
     succeeded, 1 when one failed (the message gives the HTTP status and the server's answer), 2 on bad
     input.
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from kg.publish.graph_store import PublishError, publish
 
+    # A bar on stderr while a terminal watches; logs and pipes get only the closing lines.
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+    tasks: dict[str, Any] = {}
+
+    def sent(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(f"<{name}>", total=total)
+        bar.update(tasks[name], completed=done)
+
     try:
-        report = publish(
-            source, endpoint, graph, replace=not append, vocabularies=not no_vocabularies, timeout=timeout
-        )
+        with bar:
+            report = publish(
+                source,
+                endpoint,
+                graph,
+                replace=not append,
+                vocabularies=not no_vocabularies,
+                timeout=timeout,
+                chunk=chunk_size,
+                sent=sent,
+            )
     except PublishError as exc:
         fail(str(exc), 1)
     verb = "replaced" if report.replace else "added to"

@@ -81,6 +81,10 @@ def _text(cell: ET.Element) -> str:
     return "".join(cell.itertext()).strip()
 
 
+def _rows_text(rows: list[list[ET.Element]]) -> list[list[str]]:
+    return [[_text(c) for c in row] for row in rows]
+
+
 def test_the_page_is_named_after_the_study_and_has_a_section_per_cluster(
     fixture_page: tuple[ET.Element, dict[str, Any], str],
 ) -> None:
@@ -160,8 +164,12 @@ def test_every_chart_is_an_accessible_figure_with_its_data(
 ) -> None:
     root, _, _ = fixture_page
     figures = list(root.iter(f"{X}figure"))
-    # index, barriers by group, adoption, then profile, network, spread and barriers per cluster.
-    assert len(figures) == 3 + 3 * 4
+    # index, barriers by group, adoption, then per cluster profile, network, spread, its own barriers by
+    # group and adoption, and its SMEs' top barriers.
+    assert len(figures) == 3 + 3 * 6
+    for section in _sections(root).values():
+        kinds = [f.get("data-chart") for f in section.iter(f"{X}figure")]
+        assert kinds == ["profile", "network", "spread", "barriers-by-group", "adoption", "barriers"]
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     for figure in figures:
         svgs = list(figure.iter(f"{SVG}svg"))
@@ -208,6 +216,119 @@ def test_two_runs_give_the_same_bytes(sample_pages: tuple[Path, Path]) -> None:
     assert first.name == second.name == "stuttgart-i40-clusters.html"
     assert first.read_bytes() == second.read_bytes()
     assert "generated 2023-11-14T22:13:20+00:00" in first.read_text(encoding="utf-8")
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    import csv
+
+    with (sample_study_dir() / name).open(encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _firm_groups_from_the_tables() -> tuple[dict[str, dict[str, list[int]]], dict[str, dict[str, list[int]]]]:
+    """Per cluster, worked out from the sample's CSV tables alone: each F3 barrier's passages of SMEs and
+    startups and of large firms, with both groups' totals under the key "", and each firm group's
+    adoptions in use, piloting, planned, abandoned and its adopters (members at any time)."""
+    from kg.ontology.concepts import load_concepts
+
+    concepts = load_concepts()
+    icgp = "https://w3id.org/icgp/ontology#"
+    groups = {icgp + "SME": "sme", icgp + "Startup": "sme", icgp + "LargeEnterprise": "large"}
+
+    def group(actor_type: str) -> str | None:
+        iri = concepts.resolve("actor", actor_type)
+        return groups.get(concepts.value(iri, icgp + "actorClass") or "") if iri else None
+
+    organisations = {o["id"]: o for o in _csv("organisations.csv")}
+    members: dict[str, set[str]] = {}
+    for m in _csv("memberships.csv"):
+        members.setdefault(m["cluster"], set()).add(m["organisation"])
+    # A code stands for its own factor, else its nearest ancestor's.
+    codebook = {c["code"]: c for c in _csv("codebook.csv")}
+
+    def factor(code: str) -> str:
+        while code and not codebook[code]["maps_to"]:
+            code = codebook[code]["parent"]
+        return codebook[code]["maps_to"] if code else ""
+
+    speakers = {p["id"]: p for p in _csv("participants.csv")}
+    barriers: dict[str, dict[str, list[int]]] = {}
+    for cluster, firms in members.items():
+        cited: dict[str, list[set[tuple[str, str, str]]]] = {"": [set(), set()]}
+        for segment in _csv("segments.csv"):
+            speaker = speakers[segment["speaker"]]
+            own = speaker["actor_type"] or organisations[speaker["organisation"]]["actor_type"]
+            who = group(own)
+            if speaker["organisation"] not in firms or who is None:
+                continue
+            side = 0 if who == "sme" else 1
+            passage = (segment["source"], segment["start"], segment["end"])
+            cited[""][side].add(passage)
+            for code in segment["codes"].split(";"):
+                found = factor(code)
+                if found == "F3" or found.startswith("F3."):
+                    cited.setdefault(found, [set(), set()])[side].add(passage)
+        barriers[cluster] = {
+            (concepts.label(concepts.resolve("factor", k) or "") or "") if k else "": [len(s) for s in sides]
+            for k, sides in cited.items()
+        }
+    # The report names each firm group by its class's label in the ontology.
+    names = {icgp + "SME": "Small or medium-sized enterprise", icgp + "Startup": "Startup"}
+    names[icgp + "LargeEnterprise"] = "Large enterprise"
+    statuses = {"in-use": 0, "piloting": 1, "planned": 2, "abandoned": 3}
+    adoption: dict[str, dict[str, list[int]]] = {}
+    for cluster, firms in members.items():
+        counts: dict[str, list[int]] = {}
+        adopters: dict[str, set[str]] = {}
+        for a in _csv("adoptions.csv"):
+            actor_type = concepts.resolve("actor", organisations[a["organisation"]]["actor_type"]) or ""
+            name = names.get(concepts.value(actor_type, icgp + "actorClass") or "")
+            if a["organisation"] not in firms or name is None:
+                continue
+            status = concepts.slug(concepts.resolve("adoption-status", a["status"]) or "")
+            counts.setdefault(name, [0, 0, 0, 0])[statuses[status]] += 1
+            adopters.setdefault(name, set()).add(a["organisation"])
+        adoption[cluster] = {k: [*v, len(adopters[k])] for k, v in counts.items()}
+    return barriers, adoption
+
+
+def test_each_cluster_compares_its_smes_with_its_large_firms(sample_pages: tuple[Path, Path]) -> None:
+    barriers, adoption = _firm_groups_from_the_tables()
+    # Worked out by hand for the smaller cluster: its SMEs and startups speak 12 passages, 4 of them on
+    # the skills shortage; its large firm speaks 6 and cites no F3 barrier.
+    assert barriers["ostalb-ai-robotics"] == {"": [12, 6], "Skills shortage": [4, 0]}
+    assert adoption["ostalb-ai-robotics"] == {
+        "Small or medium-sized enterprise": [6, 3, 5, 1, 6],
+        "Startup": [5, 3, 1, 0, 3],
+        "Large enterprise": [4, 1, 0, 0, 1],
+    }
+    root = ET.parse(sample_pages[0]).getroot()
+    sections = _sections(root)
+    assert set(sections) == {f"cluster-{c}" for c in barriers}
+    for cluster, expected in barriers.items():
+        section = sections[f"cluster-{cluster}"]
+        shown = [(_text(r[0]), [_value(r[1]), _value(r[2])]) for r in _table(section, "barriers-by-group")]
+        totals = expected.pop("")
+        # The ten barriers SMEs and startups cite most (ties broken by large firms, then by label).
+        assert shown == sorted(expected.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:10]
+        caption = section.find(f".//{X}figure[@id='fig-{cluster}-firm-barriers']/{X}figcaption")
+        assert caption is not None
+        assert f"({totals[0]} for SMEs and startups, {totals[1]} for large enterprises)" in _text(caption)
+        rows = [(_text(r[0]), [_value(c) for c in r[1:]]) for r in _table(section, "adoption")]
+        order = ["Small or medium-sized enterprise", "Startup", "Large enterprise"]
+        assert rows == sorted(adoption[cluster].items(), key=lambda kv: order.index(kv[0]))
+    # The study-wide charts stay in the summary, with the study's totals.
+    firms = root.find(f".//{X}section[@id='firms']")
+    assert firms is not None
+    # As technology_adoption_by_status counts them for the whole sample (tests/test_queries.py).
+    assert _rows_text(_table(firms, "adoption"))[0] == [
+        "Small or medium-sized enterprise",
+        "21",
+        "19",
+        "29",
+        "4",
+        "32",
+    ]
 
 
 def _quotes() -> list[str]:

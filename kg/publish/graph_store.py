@@ -11,6 +11,7 @@ Credentials come from the environment (``ICGP_ENDPOINT_TOKEN``, or ``ICGP_ENDPOI
 
 from __future__ import annotations
 
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,16 +19,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
 from kg import __version__
 from kg.build.store import ontology_quads
 from kg.errors import IcgpError, InputError
 from kg.ontology.loading import parse_rdf
 from kg.query.parameters import iri_term
-from kg.query.run import RDF_SUFFIXES, auth_header, read_only_store, reference_graphs, server_message
+from kg.query.run import (
+    ENV_PASSWORD,
+    ENV_TOKEN,
+    ENV_USER,
+    RDF_SUFFIXES,
+    auth_header,
+    read_only_store,
+    reference_graphs,
+    server_message,
+)
 
 DEFAULT_TIMEOUT = 300.0
 _MEDIA_TYPE = "application/n-triples"
@@ -58,6 +68,110 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 
 # Built once: an opener is only a list of handlers; the proxy settings still come from the environment.
 _OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+DEFAULT_CHUNK = 100_000
+"""Most triples per request: a larger graph goes as a PUT of the first chunk, then POSTs of the rest."""
+CHUNK_BYTES = 512 * 1024
+"""Most N-Triples bytes per request (about): small enough for any server's request limit, and a failed
+request costs little to send again."""
+
+
+def _digest_authorization(request: urllib.request.Request, timeout: float) -> str | None:
+    """The ``Authorization`` value answering the server's HTTP Digest challenge for ``request``, or
+    ``None`` when no user and password are set or the server does not ask for Digest.
+
+    The challenge is fetched with a body-less GET of the same URL: a server that refuses a request
+    answers before reading a large body and closes the connection, so the upload itself cannot carry
+    the challenge back. The password goes only to this URL's realm."""
+    user = os.environ.get(ENV_USER)
+    if not user or os.environ.get(ENV_TOKEN):
+        return None
+    probe = urllib.request.Request(request.full_url, method="GET")
+    try:
+        with _OPENER.open(probe, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        exc.close()
+    except (urllib.error.URLError, OSError):
+        return None
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() != "digest":
+        return None
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, request.full_url, user, os.environ.get(ENV_PASSWORD, ""))
+    fields = urllib.request.parse_keqv_list([f for f in urllib.request.parse_http_list(rest) if f])
+    answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(request, fields)
+    return f"Digest {answer}" if answer else None
+
+
+def _open(endpoint: str, request: urllib.request.Request, timeout: float) -> Any:
+    """Send ``request``; when Basic credentials are refused, answer an HTTP Digest challenge once.
+
+    Basic credentials and tokens go with the first request (no extra round trip for the common case). A
+    Digest server (Virtuoso's authenticated Graph Store) refuses them with a bare 401, or closes the
+    connection while a large body is still on its way; the request then goes again with the Digest
+    answer (see :func:`_digest_authorization`)."""
+    try:
+        return _OPENER.open(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 401:
+            raise
+        refused: Exception = exc
+    except (urllib.error.URLError, ConnectionError) as exc:
+        refused = exc
+    digest = _digest_authorization(request, timeout)
+    if digest is None:
+        raise refused
+    if isinstance(refused, urllib.error.HTTPError):
+        refused.close()
+    request.add_unredirected_header("Authorization", digest)
+    return _OPENER.open(request, timeout=timeout)
+
+
+def chunks(triples: Sequence[Triple], size: int, max_bytes: int = CHUNK_BYTES) -> list[list[Triple]]:
+    """``triples`` in runs of at most ``size`` triples and about ``max_bytes`` of N-Triples, never
+    splitting what one blank node connects (such a group may exceed both bounds).
+
+    Each request is parsed on its own, so a blank node label in two requests would become two nodes:
+    the triples that share blank nodes (directly or through each other) stay in one chunk."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    def blanks(triple: Triple) -> list[str]:
+        return [t.value for t in (triple.subject, triple.object) if isinstance(t, BlankNode)]
+
+    for triple in triples:
+        labels = blanks(triple)
+        for other in labels[1:]:
+            parent[root(other)] = root(labels[0])
+    groups: dict[str, list[Triple]] = {}
+    units: list[list[Triple]] = []
+    for triple in triples:
+        labels = blanks(triple)
+        if not labels:
+            units.append([triple])
+            continue
+        key = root(labels[0])
+        if key not in groups:
+            groups[key] = []
+            units.append(groups[key])
+        groups[key].append(triple)
+    result: list[list[Triple]] = [[]]
+    filled = 0
+    for unit in units:
+        weight = sum(len(str(triple)) + 3 for triple in unit)  # " .\n" ends each N-Triples line
+        if result[-1] and (len(result[-1]) + len(unit) > size or filled + weight > max_bytes):
+            result.append([])
+            filled = 0
+        result[-1].extend(unit)
+        filled += weight
+    return result
 
 
 def check_endpoint(endpoint: str, option: str = "--endpoint") -> None:
@@ -227,15 +341,29 @@ def send_graph(endpoint: str, graph: str, triples: Sequence[Triple], replace: bo
         request.add_unredirected_header("Authorization", header)
     verb = "replace" if replace else "add to"
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with _open(endpoint, request, timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             raise PublishError(_redirect_message(exc, endpoint, graph, verb)) from exc
         message = server_message(exc.read())
         hint = ""
-        if exc.code in (401, 403):
-            hint = "; set ICGP_ENDPOINT_TOKEN, or ICGP_ENDPOINT_USER and ICGP_ENDPOINT_PASSWORD"
+        if exc.code == 401:
+            hint = (
+                "; the server wants credentials: set ICGP_ENDPOINT_TOKEN, or ICGP_ENDPOINT_USER and "
+                "ICGP_ENDPOINT_PASSWORD (Basic and Digest both work; for Virtuoso use "
+                "/sparql-graph-crud-auth and a user with the SPARQL_UPDATE role)"
+            )
+        elif exc.code == 403:
+            hint = (
+                "; the server knows who you are but does not let you write: give this user write access "
+                "to the graph on the server (Virtuoso: grant SPARQL_UPDATE)"
+            )
+        elif exc.code == 413:
+            hint = (
+                "; the request was larger than the server accepts: raise its request size limit, or "
+                "send smaller requests with --chunk-size"
+            )
         elif exc.code in (404, 405):
             hint = "; is this the Graph Store endpoint (for Oxigraph: http://HOST:PORT/store)?"
         raise PublishError(
@@ -263,10 +391,16 @@ def publish(
     vocabularies: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Callable[[Upload], None] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    sent: Callable[[str, int, int], None] | None = None,
 ) -> PublishReport:
     """Upload the study data at ``path`` (and the ontology and vocabularies) to a Graph Store endpoint.
 
-    Study graphs go first; the first failed upload stops the run with a PublishError."""
+    Study graphs go first; the first failed upload stops the run with a PublishError. A graph of more
+    than ``chunk`` triples goes in several requests (see :func:`chunks`): the first replaces or adds,
+    the others add. ``sent(graph, triples_sent, triples_in_graph)`` is called after each request."""
+    if chunk < 1:
+        raise InputError(f"the chunk size must be at least 1 triple, not {chunk}")
     check_endpoint(endpoint)
     data = study_data(path, graph)
     report = PublishReport(endpoint, replace)
@@ -280,7 +414,22 @@ def publish(
     for name, triples, reference in batches:
         # Reference graphs are always replaced: adding them twice would only duplicate nothing, but a
         # replaced vocabulary must not keep concepts that a newer version dropped.
-        status = send_graph(endpoint, name, triples, replace or reference, timeout)
+        status, done = 0, 0
+        for number, part in enumerate(chunks(triples, chunk)):
+            try:
+                answer = send_graph(endpoint, name, part, (replace or reference) and number == 0, timeout)
+            except PublishError as exc:
+                if number == 0:
+                    raise
+                raise PublishError(
+                    f"{exc}; only the first {done} of the graph's {len(triples)} triples were stored, "
+                    "so publish again"
+                ) from exc
+            # The first request's status is the graph's: it created or replaced it (201, 204).
+            status = status or answer
+            done += len(part)
+            if sent is not None:
+                sent(name, done, len(triples))
         upload = Upload(name, len(triples), status, reference)
         report.uploads.append(upload)
         if progress is not None:

@@ -432,7 +432,7 @@ def make_release(
             "README.md",
             readme(version, parts, policy, files_url, (report.stripped_quotes, report.stripped_responses)),
         )
-        bundle.text("index.html", index_html(info, parts))
+        bundle.text("index.html", index_html(info, parts, list(pages)))
         extra = [
             bundle.dists[path]
             for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html", *pages)

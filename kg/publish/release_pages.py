@@ -93,6 +93,7 @@ def readme(
         "| `provenance.ttl` | PROV record of the release and of the builds: the only file with dates |",
         "| `SHA256SUMS` | checksums of every file but itself and `provenance.ttl` |",
         "| `CHANGELOG.md` | this version's changes, made by `icgp diff` |",
+        "| `report/{study}.html` | each study's growth-pole report (when its clusters can be assessed) |",
         "| `.htaccess` | content negotiation rules for the `https://w3id.org/icgp/` redirect |",
         "",
         f"Files are meant to be served from {files_url}.",
@@ -116,8 +117,9 @@ def readme(
     return "\n".join(lines)
 
 
-def index_html(info: ReleaseInfo, parts: Sequence[Part]) -> str:
-    """The release's landing page: one row per dataset with links to its files."""
+def index_html(info: ReleaseInfo, parts: Sequence[Part], reports: Sequence[str] = ()) -> str:
+    """The release's landing page: one row per dataset with links to its files, and a link to each page
+    of the growth-pole report (``reports``: their paths in the bundle, ``report/<study-id>.html``)."""
     rows = []
     for part in parts:
         links = " · ".join(
@@ -140,10 +142,17 @@ def index_html(info: ReleaseInfo, parts: Sequence[Part]) -> str:
             CHECKSUMS_FILE,
         )
     )
+    report = (
+        "<p>Growth-pole report: "
+        + " · ".join(f'<a href="{html.escape(path)}">{html.escape(path)}</a>' for path in sorted(reports))
+        + "</p>\n"
+        if reports
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(info.title)}</title>\n</head>\n<body>\n"
-        f"<h1>{html.escape(info.title)}</h1>\n<p>{html.escape(info.description)}</p>\n<p>{files}</p>\n"
+        f"<h1>{html.escape(info.title)}</h1>\n<p>{html.escape(info.description)}</p>\n<p>{files}</p>\n{report}"
         "<table>\n<tr><th>dataset</th><th>kind</th><th>triples</th><th>files</th></tr>\n"
         + "\n".join(rows)
         + f'\n</table>\n<p>Licence: <a href="{info.licence}">{info.licence}</a></p>\n</body>\n</html>\n'

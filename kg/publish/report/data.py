@@ -4,8 +4,8 @@ Every number the assessment gives (scores, thresholds, verdicts, brokers, barrie
 taken from the assessment's JSON document (:func:`kg.assess.formats.to_json`), so the report says what
 ``icgp assess --format json`` says. The rest comes from saved queries run on the same target: the actor
 network (``assessment/network_ties``, ``assessment/members``), the spread split and maturity gains
-(``gp_c4_spread_effects``), barriers by firm group, adoption by firm group and the Eurostat baseline; and
-labels, so that a reader sees names, not IRIs.
+(``gp_c4_spread_effects``), barriers by firm group and adoption by firm group (across the study and per
+cluster) and the Eurostat baseline; and labels, so that a reader sees names, not IRIs.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kg.assess.formats import to_json
 from kg.assess.model import Model, load_model
 from kg.assess.network import Member, Tie
 from kg.ontology.concepts import ConceptIndex, load_concepts
-from kg.query.results import QueryResult
+from kg.query.results import Cell, QueryResult
 from kg.query.run import Target
 
 # Saved queries the report reads besides the assessment's own (names as in queries/).
@@ -33,7 +33,9 @@ SPREAD_QUERY = "gp_c4_spread_effects"
 BARRIER_QUERY = "barrier_frequencies_by_firm_group"
 ADOPTION_QUERY = "technology_adoption_by_status"
 BASELINE_QUERY = "eurostat_sme_adoption_vs_baseline"
-_WHOLE_DATA = (BARRIER_QUERY, ADOPTION_QUERY, BASELINE_QUERY)
+CLUSTER_BARRIER_QUERY = "barrier_frequencies_by_firm_group_per_cluster"
+CLUSTER_ADOPTION_QUERY = "technology_adoption_by_status_per_cluster"
+_WHOLE_DATA = (BARRIER_QUERY, ADOPTION_QUERY, BASELINE_QUERY, CLUSTER_BARRIER_QUERY, CLUSTER_ADOPTION_QUERY)
 # The study-wide queries take no period; these do.
 _PERIOD_QUERIES = (*NETWORK_QUERIES, SPREAD_QUERY)
 
@@ -122,6 +124,9 @@ class StudyReport:
     barriers: list[BarrierRow] = field(default_factory=list)
     adoption: list[AdoptionRow] = field(default_factory=list)
     baseline: list[BaselineRow] = field(default_factory=list)
+    # The same two comparisons within each cluster (its members' people and adoptions), by cluster IRI.
+    cluster_barriers: dict[str, list[BarrierRow]] = field(default_factory=dict)
+    cluster_adoption: dict[str, list[AdoptionRow]] = field(default_factory=dict)
 
 
 def gather(
@@ -140,8 +145,10 @@ def gather(
     ties, members = network(answers)
     quotes_public = _quotes_public(target)
     spread = _spread(answers[SPREAD_QUERY])
-    barriers = _barriers(answers[BARRIER_QUERY])
-    adoption = _adoption(answers[ADOPTION_QUERY])
+    barriers = _barriers(rows(answers[BARRIER_QUERY]))
+    adoption = _adoption(rows(answers[ADOPTION_QUERY]))
+    cluster_barriers = {c: _barriers(r) for c, r in _by_cluster(answers[CLUSTER_BARRIER_QUERY]).items()}
+    cluster_adoption = {c: _adoption(r) for c, r in _by_cluster(answers[CLUSTER_ADOPTION_QUERY]).items()}
     baseline = _baseline(answers[BASELINE_QUERY])
     by_study: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for cluster in document["clusters"]:
@@ -180,6 +187,8 @@ def gather(
                 barriers=barriers,
                 adoption=adoption,
                 baseline=baseline,
+                cluster_barriers={c["cluster"]: cluster_barriers.get(c["cluster"], []) for c in clusters},
+                cluster_adoption={c["cluster"]: cluster_adoption.get(c["cluster"], []) for c in clusters},
             )
         )
     return sorted(reports, key=lambda r: r.identifier)
@@ -224,12 +233,21 @@ def _spread(result: QueryResult) -> dict[str, Spread]:
     return found
 
 
-def _barriers(result: QueryResult) -> list[BarrierRow]:
+def _by_cluster(result: QueryResult) -> dict[str, list[dict[str, Cell]]]:
+    """The rows of an answer with a ``cluster`` column, by cluster IRI (rows without one are dropped)."""
+    found: dict[str, list[dict[str, Cell]]] = defaultdict(list)
+    for row in rows(result):
+        if "cluster" in row:
+            found[row["cluster"].value].append(row)
+    return found
+
+
+def _barriers(answer: Iterable[dict[str, Cell]]) -> list[BarrierRow]:
     """SMEs and startups together against large firms, per barrier, ordered by the small firms' passages."""
     cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     names: dict[str, str] = {}
-    for row in rows(result):
+    for row in answer:
         group = _SME_CLASSES.get(row["group"].value) if "group" in row else None
         if group is None or "barrier" not in row:
             continue
@@ -248,10 +266,11 @@ def _barriers(result: QueryResult) -> list[BarrierRow]:
     return sorted(found, key=lambda r: (-r.sme_passages, -r.large_passages, r.label, r.iri))
 
 
-def _adoption(result: QueryResult) -> list[AdoptionRow]:
+def _adoption(answer: Iterable[dict[str, Cell]]) -> list[AdoptionRow]:
+    """The adoptions of SMEs, startups and large enterprises by status, in that order."""
     order = [_ICGP + "SME", _ICGP + "Startup", _ICGP + "LargeEnterprise"]
     found = []
-    for row in rows(result):
+    for row in answer:
         group = row["group"].value if "group" in row else ""
         if group not in order:
             continue

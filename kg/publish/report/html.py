@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kg.publish.report import figures
-from kg.publish.report.data import EVIDENCE_SHOWN, StudyReport
+from kg.publish.report.data import EVIDENCE_SHOWN, AdoptionRow, BarrierRow, StudyReport
 from kg.publish.report.style import CSS
 
 # Characters XML does not allow: a label carrying one would make the page unreadable to strict parsers.
@@ -183,80 +183,17 @@ def _study_wide(page: _Page, report: StudyReport) -> None:
         "<h2>Across the study's firms</h2>",
         '<p class="note">These charts count every firm and coded passage of the data, across clusters.</p>',
     )
-    top = report.barriers[:10]
-    if top:
-        sme = [100 * r.sme_passages / r.sme_total if r.sme_total else 0.0 for r in top]
-        large = [100 * r.large_passages / r.large_total if r.large_total else 0.0 for r in top]
-        svg = figures.hbar_chart(
-            [r.label for r in top],
-            {"SMEs and startups": sme, "large enterprises": large},
-            "firms-barriers",
-            "Barriers by firm group",
-            "Side-by-side bars per barrier of the share of each group's coded passages citing it: "
-            + "; ".join(
-                f"{r.label}: SMEs and startups {s:.1f} %, large {g:.1f} %"
-                for r, s, g in zip(top, sme, large, strict=True)
-            ),
-            "share of the group's coded passages citing the barrier (%)",
-        )
-        page.figure(
-            "firms-barriers",
-            svg,
-            "The barriers SMEs and startups cite most, against large enterprises: each group's passages "
-            "citing the barrier (a passage two coders coded counts once) out of all passages the group "
-            f"spoke ({top[0].sme_total} for SMEs and startups, {top[0].large_total} for large enterprises).",
-            [("barrier", False), ("SME and startup passages", True), ("large-firm passages", True)],
-            ([esc(r.label), num(r.sme_passages), num(r.large_passages)] for r in top),
-            "barriers-by-group",
-        )
+    if report.barriers:
+        _barriers_by_group(page, report.barriers, "firms-barriers", "Barriers by firm group", "")
     else:
         page.add("<p>No coded passage of an SME, startup or large enterprise cites an adoption barrier.</p>")
     if report.adoption:
-        statuses = {
-            "in use": [r.in_use for r in report.adoption],
-            "piloting": [r.piloting for r in report.adoption],
-            "planned": [r.planned for r in report.adoption],
-            "abandoned": [r.abandoned for r in report.adoption],
-        }
-        svg = figures.hbar_chart(
-            [r.label for r in report.adoption],
-            {k: [float(v) for v in vs] for k, vs in statuses.items()},
+        _adoption_by_group(
+            page,
+            report.adoption,
             "firms-adoption",
             "Technology adoption by firm group",
-            "Stacked bars per firm group of its technology adoptions by status: "
-            + "; ".join(
-                f"{r.label}: {r.in_use} in use, {r.piloting} piloting, {r.planned} planned, "
-                f"{r.abandoned} abandoned"
-                for r in report.adoption
-            ),
-            "technology adoptions recorded",
-            stacked=True,
-            colours=("#0072B2", "#56B4E9", "#E69F00", "#999999"),
-        )
-        page.figure(
-            "firms-adoption",
-            svg,
             "Industry 4.0 technology adoptions of SMEs, startups and large enterprises, by status.",
-            [
-                ("group", False),
-                ("in use", True),
-                ("piloting", True),
-                ("planned", True),
-                ("abandoned", True),
-                ("adopters", True),
-            ],
-            (
-                [
-                    esc(r.label),
-                    num(r.in_use),
-                    num(r.piloting),
-                    num(r.planned),
-                    num(r.abandoned),
-                    num(r.adopters),
-                ]
-                for r in report.adoption
-            ),
-            "adoption",
         )
     if report.baseline:
         names = [f"{r.size_label} ({r.country})" for r in report.baseline]
@@ -302,6 +239,79 @@ def _study_wide(page: _Page, report: StudyReport) -> None:
     page.add("</section>")
 
 
+def _barriers_by_group(page: _Page, found: Sequence[BarrierRow], key: str, title: str, whose: str) -> None:
+    """The ten barriers SMEs and startups cite most against large firms, as shares of each group's
+    passages; ``whose`` narrows the caption's groups (" of the cluster's members") or is empty."""
+    top = found[:10]
+    sme = [100 * r.sme_passages / r.sme_total if r.sme_total else 0.0 for r in top]
+    large = [100 * r.large_passages / r.large_total if r.large_total else 0.0 for r in top]
+    svg = figures.hbar_chart(
+        [r.label for r in top],
+        {"SMEs and startups": sme, "large enterprises": large},
+        key,
+        title,
+        "Side-by-side bars per barrier of the share of each group's coded passages citing it: "
+        + "; ".join(
+            f"{r.label}: SMEs and startups {s:.1f} %, large {g:.1f} %"
+            for r, s, g in zip(top, sme, large, strict=True)
+        ),
+        "share of the group's coded passages citing the barrier (%)",
+    )
+    page.figure(
+        key,
+        svg,
+        f"The barriers SMEs and startups{whose} cite most, against large enterprises{whose}: each group's "
+        "passages citing the barrier (a passage two coders coded counts once) out of all passages the group "
+        f"spoke ({top[0].sme_total} for SMEs and startups, {top[0].large_total} for large enterprises).",
+        [("barrier", False), ("SME and startup passages", True), ("large-firm passages", True)],
+        ([esc(r.label), num(r.sme_passages), num(r.large_passages)] for r in top),
+        "barriers-by-group",
+    )
+
+
+def _adoption_by_group(page: _Page, found: Sequence[AdoptionRow], key: str, title: str, caption: str) -> None:
+    """Stacked bars of each firm group's technology adoptions by status."""
+    statuses = {
+        "in use": [r.in_use for r in found],
+        "piloting": [r.piloting for r in found],
+        "planned": [r.planned for r in found],
+        "abandoned": [r.abandoned for r in found],
+    }
+    svg = figures.hbar_chart(
+        [r.label for r in found],
+        {k: [float(v) for v in vs] for k, vs in statuses.items()},
+        key,
+        title,
+        "Stacked bars per firm group of its technology adoptions by status: "
+        + "; ".join(
+            f"{r.label}: {r.in_use} in use, {r.piloting} piloting, {r.planned} planned, "
+            f"{r.abandoned} abandoned"
+            for r in found
+        ),
+        "technology adoptions recorded",
+        stacked=True,
+        colours=("#0072B2", "#56B4E9", "#E69F00", "#999999"),
+    )
+    page.figure(
+        key,
+        svg,
+        caption,
+        [
+            ("group", False),
+            ("in use", True),
+            ("piloting", True),
+            ("planned", True),
+            ("abandoned", True),
+            ("adopters", True),
+        ],
+        (
+            [esc(r.label), num(r.in_use), num(r.piloting), num(r.planned), num(r.abandoned), num(r.adopters)]
+            for r in found
+        ),
+        "adoption",
+    )
+
+
 def _indicator(cluster: dict[str, Any], criterion: str, name: str) -> float | None:
     for c in cluster["criteria"]:
         if c["criterion"] == criterion:
@@ -323,6 +333,7 @@ def _cluster(page: _Page, report: StudyReport, c: dict[str, Any]) -> None:
     _profile(page, c, key)
     _network(page, report, c, key)
     _spread(page, report, c, key)
+    _firm_groups(page, report, c, key)
     _roadmap(page, report, c, key)
     _evidence(page, report, c)
     page.add("</section>")
@@ -473,6 +484,44 @@ def _spread(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> No
         ],
         "spread",
     )
+
+
+def _firm_groups(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> None:
+    """The study-wide comparisons of SMEs and startups against large firms, within the cluster."""
+    page.add(
+        "<h3>SMEs against large firms</h3>",
+        '<p class="note">These charts count the coded passages of the people of the cluster\'s member firms '
+        "and the technology adoptions of its member firms (members at any time, so the period does not "
+        "narrow them).</p>",
+    )
+    barriers = report.cluster_barriers.get(c["cluster"], [])
+    if barriers:
+        _barriers_by_group(
+            page,
+            barriers,
+            f"{key}-firm-barriers",
+            f"Barriers by firm group in {c['label']}",
+            " of the cluster",
+        )
+    else:
+        page.add(
+            "<p>No coded passage of the cluster's SMEs, startups or large enterprises cites an adoption "
+            "barrier.</p>"
+        )
+    adoption = report.cluster_adoption.get(c["cluster"], [])
+    if adoption:
+        _adoption_by_group(
+            page,
+            adoption,
+            f"{key}-firm-adoption",
+            f"Technology adoption by firm group in {c['label']}",
+            "Industry 4.0 technology adoptions of the SMEs, startups and large enterprises among the "
+            f"members of {c['label']}, by status.",
+        )
+    else:
+        page.add(
+            "<p>No technology adoption of the cluster's SMEs, startups or large enterprises is recorded.</p>"
+        )
 
 
 def _roadmap(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> None:
