@@ -187,6 +187,7 @@ def test_the_saved_queries_with_charts() -> None:
         "eurostat_indicator_by_year": ("bar", "line"),
         "survey_construct_means_by_region": ("heatmap",),
         "technology_adoption_by_status": ("bar", "line"),
+        "technology_adoption_by_status_per_cluster": ("heatmap",),
         "technology_adoption_by_technology": ("bar", "line"),
     }
     assert charts["technology_adoption_by_status"].y == ("planned", "piloting", "inUse", "abandoned")

@@ -105,7 +105,9 @@ def test_chromium_draws_and_prints_the_report_without_the_network(page: Path, tm
     dom = _run(browser, tmp_path / "p3", "--dump-dom", url).stdout
     svgs = re.findall(r"<svg\b[^>]*>", dom)
     figures = re.findall(r"<figure\b", dom)
-    assert len(svgs) == len(figures) == 3 + 4 * CLUSTERS
+    # Three in the summary; per cluster the profile, the network, spread, maturity gain, and its firm
+    # groups' barriers and adoption.
+    assert len(svgs) == len(figures) == 3 + 6 * CLUSTERS
     for tag in svgs:
         width = re.search(r'\bwidth="([0-9.]+)pt"', tag)
         height = re.search(r'\bheight="([0-9.]+)pt"', tag)

@@ -321,9 +321,11 @@ class _PooledServer(HTTPServer):
     def __init__(
         self, address: tuple[str, int], threads: int, backlog: int, log: Callable[[str], None] | None
     ):
-        super().__init__(address, BaseHTTPRequestHandler)
         self._log = log
         self._waiting: queue.Queue[tuple[socket.socket, Any] | None] = queue.Queue(maxsize=backlog)
+        # Set before binding: a failed bind calls server_close, which walks the pool.
+        self._threads: list[threading.Thread] = []
+        super().__init__(address, BaseHTTPRequestHandler)
         self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(threads)]
         for thread in self._threads:
             thread.start()
