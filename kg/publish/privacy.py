@@ -120,14 +120,19 @@ class Policy:
 
 
 def recorded_policy(quads: Sequence[Quad]) -> Policy | None:
-    """The privacy flags a built study graph records on its data set, or None if it records none."""
-    flags: dict[str, bool] = {}
+    """The privacy flags a stored study graph records, or None if it records none.
+
+    A flag holds only when every value recorded for it is true: the builder records the descriptor's
+    flags, so a statement from elsewhere in the graph (imported RDF in a store built before imports were
+    refused from stating them) can narrow what is published but never widen it."""
+    values: dict[str, set[str]] = {}
     for quad in quads:
         if quad.predicate.value in (_PUBLIC_QUOTES, _PUBLIC_RESPONSES) and isinstance(quad.object, Literal):
-            flags[quad.predicate.value] = quad.object.value == "true"
-    if not flags:
+            values.setdefault(quad.predicate.value, set()).add(quad.object.value)
+    if not values:
         return None
-    return Policy(flags.get(_PUBLIC_QUOTES, False), flags.get(_PUBLIC_RESPONSES, False))
+    holds = {name: values.get(name, {"false"}) == {"true"} for name in (_PUBLIC_QUOTES, _PUBLIC_RESPONSES)}
+    return Policy(holds[_PUBLIC_QUOTES], holds[_PUBLIC_RESPONSES])
 
 
 @dataclass(frozen=True)

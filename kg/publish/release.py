@@ -62,7 +62,7 @@ from kg.publish.describe import (
 from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
 from kg.publish.graph_store import check_endpoint
-from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, strip_private
+from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, recorded_policy, strip_private
 from kg.publish.release_pages import (
     CHECKSUMS_FILE,
     LOGO_FILE,
@@ -270,23 +270,6 @@ def _literal(quads: Sequence[Quad], subject: str, predicate: str) -> str | None:
     return values[0] if values else None
 
 
-def _recorded_policy(quads: Sequence[Quad]) -> Policy | None:
-    """The privacy flags a stored study graph records, or None if it records none.
-
-    A flag holds only when every value recorded for it is true: the builder records the descriptor's
-    flags, so a statement from elsewhere in the graph (imported RDF in a store built before imports were
-    refused from stating them) can narrow what is published but never widen it."""
-    names = (str(ICGP.publicQuotes), str(ICGP.publicResponses))
-    values: dict[str, set[str]] = {}
-    for quad in quads:
-        if quad.predicate.value in names and isinstance(quad.object, Literal):
-            values.setdefault(quad.predicate.value, set()).add(quad.object.value)
-    if not values:
-        return None
-    quotes, responses = (values.get(name, {"false"}) == {"true"} for name in names)
-    return Policy(quotes, responses)
-
-
 def _check_out(source: Path | None, out: Path, force: bool) -> None:
     """Refuse an output folder that would overwrite the source, a file or a symlink."""
     if out.is_symlink():
@@ -367,7 +350,7 @@ def make_release(
         quads = select_quads(opened.store, [graph])
         dated = _dated(quads)
         moved += [q for q in quads if _volatile(q, dated)]
-        policy = given or _recorded_policy(quads)
+        policy = given or recorded_policy(quads)
         if policy is None:
             policy = Policy()
             report.notes.append(

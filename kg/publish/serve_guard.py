@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from pyoxigraph import DefaultGraph, Literal, Quad, Store
+from pyoxigraph import DefaultGraph, Quad, Store
 
 from kg.errors import InputError
-from kg.ontology.namespaces import ICGP
-from kg.publish.privacy import Policy, strip_private
+from kg.publish.privacy import Policy, recorded_policy, strip_private
 
 # Strings (long forms first), IRIs and comments, in the order the SPARQL grammar reads them; what is
 # left holds the keywords. An IRI cannot hold spaces, so "?a < ?b" is no IRI.
@@ -156,19 +155,6 @@ def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
     return False
 
 
-def _strict_policy(quads: Sequence[Quad]) -> Policy | None:
-    """The privacy flags a graph records, each true only if every value recorded for it is true."""
-    names = (str(ICGP.publicQuotes), str(ICGP.publicResponses))
-    values: dict[str, set[str]] = {}
-    for quad in quads:
-        if quad.predicate.value in names and isinstance(quad.object, Literal):
-            values.setdefault(quad.predicate.value, set()).add(quad.object.value)
-    if not values:
-        return None
-    quotes, responses = (values.get(name, {"false"}) == {"true"} for name in names)
-    return Policy(quotes, responses)
-
-
 def servable_quads(store: Store, given: Policy | None = None) -> tuple[list[Quad], list[str]]:
     """The quads ``icgp serve`` may serve, and notes on what was left out.
 
@@ -181,7 +167,7 @@ def servable_quads(store: Store, given: Policy | None = None) -> tuple[list[Quad
     kept: list[Quad] = []
     notes: list[str] = []
     for name, quads in graphs.items():
-        stripped = strip_private(quads, given or _strict_policy(quads) or Policy())
+        stripped = strip_private(quads, given or recorded_policy(quads) or Policy())
         kept += stripped.quads
         if stripped.quotes or stripped.responses or stripped.small_cells:
             where = f"<{name}>" if name else "the default graph"
