@@ -218,6 +218,21 @@ def test_two_runs_give_the_same_bytes(sample_pages: tuple[Path, Path]) -> None:
     assert "generated 2023-11-14T22:13:20+00:00" in first.read_text(encoding="utf-8")
 
 
+def test_charts_drawn_in_worker_processes_are_the_same_bytes(sample_store_dir: Path) -> None:
+    """A large report draws its charts on every core; the page must not change with the number of workers."""
+    from kg.publish.report.data import gather
+    from kg.publish.report.html import render
+    from kg.query.run import StoreTarget, read_only_store
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        (report,) = gather(StoreTarget(read_only_store(sample_store_dir)))
+        alone = render(report, workers=1)
+        shared = render(report, workers=2)
+    assert alone.count("<svg") == shared.count("<svg") == 3 + 6 * len(report.clusters)
+    assert alone == shared
+
+
 def _csv(name: str) -> list[dict[str, str]]:
     import csv
 

@@ -183,15 +183,36 @@ def spread_chart(
 
 
 @dataclass(frozen=True)
-class Drawn:
-    """A drawn network: its SVG, how many actors and ties it has, how many actors have a tie and how many
-    the chart shows."""
+class NetworkSize:
+    """What a network chart shows: how many actors and ties the network has, how many actors have a tie and
+    how many the chart draws."""
 
-    svg: str
     actors: int
     ties: int
     connected: int
     shown: int
+
+
+def _network(ties: Sequence[Tie], members: Sequence[Member]) -> tuple[nx.DiGraph[str], dict[str, str]]:
+    """The directed actor network of ``members`` and ``ties`` (self-ties left out), and each actor's group."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    groups: dict[str, str] = {m.iri: m.group for m in members}
+    graph.add_nodes_from(sorted(m.iri for m in members))
+    for t in ties:
+        groups.setdefault(t.source, t.source_group)
+        groups.setdefault(t.target, t.target_group)
+        if t.source != t.target:
+            graph.add_edge(t.source, t.target)
+    return graph, groups
+
+
+def network_size(ties: Sequence[Tie], members: Sequence[Member]) -> NetworkSize:
+    """The counts :func:`network_chart` draws from, without drawing (for the caption)."""
+    graph, _ = _network(ties, members)
+    connected = sum(1 for n in graph.nodes if graph.degree(n) > 0)
+    return NetworkSize(
+        graph.number_of_nodes(), graph.number_of_edges(), connected, min(connected, NETWORK_LIMIT)
+    )
 
 
 def network_chart(
@@ -201,20 +222,12 @@ def network_chart(
     chart_id: str,
     title: str,
     description: str,
-) -> Drawn:
+) -> str:
     """The actor network: nodes coloured by group, sized by betweenness (directed, normalised, as the
     assessment computes it), the ``named`` actors (anchors and brokers) labelled. Above
     :data:`NETWORK_LIMIT` actors only those with the highest betweenness are drawn."""
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    groups: dict[str, str] = {m.iri: m.group for m in members}
-    graph.add_nodes_from(sorted(m.iri for m in members))
-    for t in ties:
-        groups.setdefault(t.source, t.source_group)
-        groups.setdefault(t.target, t.target_group)
-        if t.source != t.target:
-            graph.add_edge(t.source, t.target)
-    actors, edges = graph.number_of_nodes(), graph.number_of_edges()
-    centrality = nx.betweenness_centrality(graph, normalized=True) if actors > 2 else {}
+    graph, groups = _network(ties, members)
+    centrality = nx.betweenness_centrality(graph, normalized=True) if graph.number_of_nodes() > 2 else {}
     # Members without a tie in the period would only be scattered around the drawing's edge.
     linked = [n for n in graph.nodes if graph.degree(n) > 0]
     nodes = sorted(linked, key=lambda n: (-centrality.get(n, 0.0), n not in named, n))
@@ -256,5 +269,4 @@ def network_chart(
             axes.legend(loc="lower left", frameon=False, fontsize=7, markerscale=0.6)
         else:
             axes.text(0.5, 0.5, "no ties in the period", ha="center", va="center", transform=axes.transAxes)
-        svg = inline_svg(figure, chart_id, title, description)
-    return Drawn(svg, actors, edges, len(linked), len(shown))
+        return inline_svg(figure, chart_id, title, description)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kg.publish.report import figures
 from kg.publish.report.data import EVIDENCE_SHOWN, AdoptionRow, BarrierRow, StudyReport
+from kg.publish.report.drawing import Chart, chart, draw_all
 from kg.publish.report.style import CSS
 
 # Characters XML does not allow: a label carrying one would make the page unreadable to strict parsers.
@@ -45,20 +47,38 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
+@dataclass(frozen=True)
+class _ChartLine:
+    """A page line holding a chart still to be drawn, between two pieces of text."""
+
+    before: str
+    chart: Chart
+    after: str
+
+
 class _Page:
-    """The page under construction: its lines and a running figure number."""
+    """The page under construction: its lines (charts still undrawn) and a running figure number."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.lines: list[str | _ChartLine] = []
         self.figures = 0
 
-    def add(self, *lines: str) -> None:
+    def add(self, *lines: str | _ChartLine) -> None:
         self.lines.extend(lines)
+
+    def text(self, workers: int | None) -> str:
+        """The finished page, every chart drawn (by ``workers`` processes, see :func:`draw_all`)."""
+        slots = [line for line in self.lines if isinstance(line, _ChartLine)]
+        drawn = iter(draw_all([slot.chart for slot in slots], workers))
+        return "\n".join(
+            line if isinstance(line, str) else f"{line.before}{next(drawn)}{line.after}"
+            for line in self.lines
+        )
 
     def figure(
         self,
         key: str,
-        svg: str,
+        svg: Chart,
         caption: str,
         header: Sequence[tuple[str, bool]],
         body: Iterable[Sequence[str]],
@@ -80,7 +100,7 @@ class _Page:
             rows.append(f"<tr>{tds}</tr>")
         self.add(
             f'<figure class="chart{" wide" if wide else ""}" id="fig-{key}" data-chart="{esc(kind)}">',
-            f'<div class="chart-image">{svg}</div>',
+            _ChartLine('<div class="chart-image">', svg, "</div>"),
             f'<table class="chart-data" data-chart="{esc(kind)}"><caption>Data of figure {number}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
             f"<figcaption>Figure {number}. {esc(caption)}</figcaption>",
@@ -88,9 +108,10 @@ class _Page:
         )
 
 
-def render(report: StudyReport, *, dated: bool = True) -> str:
+def render(report: StudyReport, *, dated: bool = True, workers: int | None = None) -> str:
     """The whole page of one study; ``dated=False`` leaves out the generation time (a release keeps times
-    in its provenance record alone)."""
+    in its provenance record alone); ``workers`` processes draw the charts (default: one per core for a
+    large report, see :func:`kg.publish.report.drawing.default_workers`)."""
     page = _Page()
     title = f"Growth-pole report: {report.title}"
     page.add(
@@ -132,7 +153,7 @@ def render(report: StudyReport, *, dated: bool = True) -> str:
         "</html>",
         "",
     )
-    return "\n".join(page.lines)
+    return page.text(workers)
 
 
 def _summary(page: _Page, report: StudyReport) -> None:
@@ -144,7 +165,8 @@ def _summary(page: _Page, report: StudyReport) -> None:
     page.add(f'<p class="lead">Verdicts of the {len(report.clusters)} clusters assessed: {esc(said)}.</p>')
     names = [c["label"] for c in report.clusters]
     indexes = [c["index"] for c in report.clusters]
-    svg = figures.hbar_chart(
+    svg = chart(
+        figures.hbar_chart,
         names,
         {"growth-pole index": [i or 0.0 for i in indexes]},
         "summary-index",
@@ -197,7 +219,8 @@ def _study_wide(page: _Page, report: StudyReport) -> None:
         )
     if report.baseline:
         names = [f"{r.size_label} ({r.country})" for r in report.baseline]
-        svg = figures.hbar_chart(
+        svg = chart(
+            figures.hbar_chart,
             names,
             {
                 "study": [r.study_share for r in report.baseline],
@@ -245,7 +268,8 @@ def _barriers_by_group(page: _Page, found: Sequence[BarrierRow], key: str, title
     top = found[:10]
     sme = [100 * r.sme_passages / r.sme_total if r.sme_total else 0.0 for r in top]
     large = [100 * r.large_passages / r.large_total if r.large_total else 0.0 for r in top]
-    svg = figures.hbar_chart(
+    svg = chart(
+        figures.hbar_chart,
         [r.label for r in top],
         {"SMEs and startups": sme, "large enterprises": large},
         key,
@@ -277,7 +301,8 @@ def _adoption_by_group(page: _Page, found: Sequence[AdoptionRow], key: str, titl
         "planned": [r.planned for r in found],
         "abandoned": [r.abandoned for r in found],
     }
-    svg = figures.hbar_chart(
+    svg = chart(
+        figures.hbar_chart,
         [r.label for r in found],
         {k: [float(v) for v in vs] for k, vs in statuses.items()},
         key,
@@ -357,7 +382,9 @@ def _profile(page: _Page, c: dict[str, Any], key: str) -> None:
         f"(threshold {s.threshold:g}, {'holds' if s.holds else 'does not hold'})"
         for s in scores
     )
-    svg = figures.profile_chart(scores, f"{key}-profile", f"Criterion profile of {c['label']}", description)
+    svg = chart(
+        figures.profile_chart, scores, f"{key}-profile", f"Criterion profile of {c['label']}", description
+    )
     page.figure(
         f"{key}-profile",
         svg,
@@ -401,7 +428,9 @@ def _network(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> N
     for t in ties:
         groups.setdefault(t.source, t.source_group)
         groups.setdefault(t.target, t.target_group)
-    drawn = figures.network_chart(
+    drawn = figures.network_size(ties, members)
+    svg = chart(
+        figures.network_chart,
         ties,
         members,
         named,
@@ -420,7 +449,7 @@ def _network(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> N
     people = sorted(named, key=lambda i: (-(brokers[i]["betweenness"] if i in brokers else -1), named[i], i))
     page.figure(
         f"{key}-network",
-        drawn.svg,
+        svg,
         f"Actor network of {c['label']} in the period: {drawn.actors} actors and {drawn.ties} directed ties "
         "between them; colour gives the actor group, size the betweenness centrality; anchors, propulsive "
         f"actors and the top brokers are named.{partial}",
@@ -454,7 +483,8 @@ def _spread(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> No
     outside = spread.outside_core
     inside = None if reached is None or outside is None else int(reached) - outside
     core = spread.core_label or "the core region"
-    svg = figures.spread_chart(
+    svg = chart(
+        figures.spread_chart,
         inside,
         outside,
         spread.reached_gain,
@@ -549,7 +579,8 @@ def _roadmap(page: _Page, report: StudyReport, c: dict[str, Any], key: str) -> N
         page.add("</tbody></table>")
     barriers = roadmap["barriers"]
     if barriers:
-        svg = figures.hbar_chart(
+        svg = chart(
+            figures.hbar_chart,
             [f"{b['notation']} {b['label']}".strip() for b in barriers],
             {"passages": [float(b["passages"]) for b in barriers]},
             f"{key}-barriers",
