@@ -3,7 +3,9 @@
 ``tests/fixtures/shapes/{area}.valid.ttl`` must give no result; ``{area}.invalid.ttl`` must give exactly
 the results listed in ``{area}.expected.tsv`` (focus node, path, constraint component, severity, shape,
 value), with the fast engine and with pySHACL alike. The data graph is the fixture plus the ontology and
-the vocabularies (NUTS cut down to the regions the fixture names, which keeps pySHACL quick).
+the vocabularies cut down to the concepts the fixture or the ontology names and the concepts those name
+(broader ones): pySHACL checks every concept it is given, one SPARQL query at a time, while the results
+looked at are those on the fixture's own resources, whose shapes reach concepts only by such links.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from kg.validation.report_formats import shorten
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 AREAS = sorted(path.name.split(".")[0] for path in FIXTURES.glob("*.invalid.ttl"))
 FX = "https://example.org/id/fx/"
-NUTS_GRAPH = "https://w3id.org/icgp/vocab/nuts"
+VOCAB = "https://w3id.org/icgp/vocab/"
+BROADER = NamedNode("http://www.w3.org/2004/02/skos/core#broader")
+TOP = NamedNode("http://www.w3.org/2004/02/skos/core#hasTopConcept")
 SH = "http://www.w3.org/ns/shacl#"
 # pySHACL, the reference, takes seconds per fixture (it parses each SPARQL constraint once per focus node).
 ENGINE_PARAMS = [pytest.param(e, marks=pytest.mark.slow) if e == "pyshacl" else e for e in ENGINES]
@@ -35,18 +39,16 @@ def shapes() -> Shapes:
 
 @cache
 def background() -> tuple[list[Triple], dict[str, list[Triple]]]:
-    """Ontology and vocabularies without NUTS, and the NUTS triples by subject."""
+    """The ontology and every concept scheme, and the vocabularies' concepts' triples by concept."""
     rest: list[Triple] = []
-    nuts: dict[str, list[Triple]] = {}
+    concepts: dict[str, list[Triple]] = {}
     for quad in ontology_quads():
-        if quad.graph_name == NamedNode(NUTS_GRAPH):
-            if quad.subject == NamedNode(NUTS_GRAPH):
-                rest.append(quad.triple)
-            else:
-                nuts.setdefault(str(quad.subject), []).append(quad.triple)
+        graph = quad.graph_name
+        if isinstance(graph, NamedNode) and graph.value.startswith(VOCAB) and quad.subject != graph:
+            concepts.setdefault(str(quad.subject), []).append(quad.triple)
         else:
             rest.append(quad.triple)
-    return rest, nuts
+    return rest, concepts
 
 
 @lru_cache(maxsize=1)  # the two engines' tests of a fixture run one after the other and only read it
@@ -56,11 +58,19 @@ def data_graph(fixture: Path) -> tuple[DataGraph, set[str]]:
         for q in parse(path=str(fixture), format=RdfFormat.TURTLE)
         if isinstance(q, Triple | Quad)
     ]
-    rest, nuts = background()
-    named = {str(t.object) for t in triples} | {str(t.subject) for t in triples}
-    regions = [t for key, group in nuts.items() if key in named for t in group]
+    rest, concepts = background()
+    # The concepts the fixture or the ontology names, and their broader concepts.
+    todo = [str(t.object) for t in [*triples, *rest] if t.predicate != TOP]
+    todo += [str(t.subject) for t in triples]
+    kept: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if node in concepts and node not in kept:
+            kept.add(node)
+            todo.extend(str(t.object) for t in concepts[node] if t.predicate == BROADER)
+    named = [t for node in sorted(kept) for t in concepts[node]]
     subjects = {t.subject.value for t in triples if isinstance(t.subject, NamedNode)}
-    return DataGraph([*rest, *regions, *triples]), subjects
+    return DataGraph([*rest, *named, *triples]), subjects
 
 
 def results(fixture: Path, engine: str) -> list[tuple[str, ...]]:

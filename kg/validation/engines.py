@@ -32,6 +32,7 @@ from pyoxigraph import serialize as ox_serialize
 from kg.errors import InputError
 from kg.ontology import resources
 from kg.problems import Severity
+from kg.validation.query_reuse import queries_parsed_once
 
 SH = "http://www.w3.org/ns/shacl#"
 ENGINES = ("fast", "pyshacl")
@@ -350,7 +351,8 @@ def _validate_pyshacl(data: DataGraph, shapes: Shapes) -> list[ShaclResult]:
     shapes_graph = rdflib.Graph()
     for path in shapes.files:
         shapes_graph.parse(path, format="turtle")
-    _, report, _ = pyshacl_validate(data_graph, shacl_graph=shapes_graph, inference="none")
+    with queries_parsed_once():
+        _, report, _ = pyshacl_validate(data_graph, shacl_graph=shapes_graph, inference="none")
     if not isinstance(report, rdflib.Graph):  # a ValidationFailure: the shapes could not be used
         raise InputError(f"pySHACL could not validate with these shapes: {report}")
     sh = rdflib.Namespace(SH)
