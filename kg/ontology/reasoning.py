@@ -49,6 +49,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import InputError
 from kg.ontology.loading import load_with_imports
+from kg.ontology.rl_graph import IndexedGraph, plain_namespaces
 
 REASONER = "HermiT"
 OWL_RL = "OWL-RL"
@@ -251,6 +252,9 @@ _BUILT_IN_ANNOTATIONS = frozenset(
 )  # fmt: skip
 
 
+_SAME_AS = OWL.sameAs  # read once: rdflib checks the name on every attribute access
+
+
 class _RLClosure(OWLRL_Semantics):  # type: ignore[misc]
     """owlrl's OWL 2 RL rules without materialising ``x owl:sameAs x`` for every node (rule eq-ref).
 
@@ -260,7 +264,7 @@ class _RLClosure(OWLRL_Semantics):  # type: ignore[misc]
 
     def store_triple(self, triple: tuple[object, object, object]) -> None:
         subject, predicate, obj = triple
-        if predicate == OWL.sameAs and subject == obj:
+        if predicate == _SAME_AS and subject == obj:
             return
         super().store_triple(triple)
 
@@ -274,7 +278,7 @@ def prepare_rl_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
     """
     notes = _Notes()
     annotation = set(graph.subjects(RDF.type, OWL.AnnotationProperty)) | _BUILT_IN_ANNOTATIONS
-    prepared = Graph()
+    prepared = IndexedGraph()
     for subject, predicate, obj in graph:
         if predicate == OWL.imports:
             notes.add("owl:imports statements dropped (the given files are reasoned over instead)")
@@ -293,8 +297,9 @@ def reason_owl_rl(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     """
     started = time.perf_counter()
     prepared, adjustments = prepare_rl_graph(_as_graph(source))
-    closure = _RLClosure(prepared, False, False, False)
-    closure.closure()
+    with plain_namespaces():
+        closure = _RLClosure(prepared, False, False, False)
+        closure.closure()
     clashes = set(closure.error_messages)
     for member in prepared.subjects(RDF.type, OWL.Nothing):
         clashes.add(f"{member} is a member of owl:Nothing")
