@@ -926,6 +926,9 @@ def serve_command(
 ) -> None:
     """Serve a read-only SPARQL endpoint (SPARQL 1.1 protocol) with a query page, until Ctrl-C.
 
+    Also serves the saved queries in YASGUI (/query), the entity pages with content negotiation (/id/),
+    the ontology docs and the growth-pole report (docs/linked-data.md).
+
     Prints the endpoint URL as the only line on stdout (so scripts can read it); request logs go to
     stderr. Updates are refused with 403, SERVICE with 403 unless --allow-service names the endpoint;
     quotes and survey answers the study keeps private are not served. Exit 0 after Ctrl-C (or SIGTERM),
@@ -969,7 +972,11 @@ def serve_command(
     try:  # a Ctrl-C right after the URL is printed must stop cleanly too
         typer.echo(server.url)
         sys.stdout.flush()
-        typer.echo(f"query page: {server.url.rsplit('/', 1)[0]}/  (Ctrl-C stops)", err=True)
+        root = server.url.rsplit("/", 1)[0]
+        typer.echo(
+            f"query page: {root}/, saved queries: {root}/query, entities: {root}/id/  (Ctrl-C stops)",
+            err=True,
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -170,6 +170,8 @@ def test_htaccess_serves_five_formats_from_files_in_the_bundle(sample_releases: 
         if not target.startswith(f"{FILES_URL}1.0.0/"):
             continue
         path = target.removeprefix(f"{FILES_URL}1.0.0/").split("#", 1)[0]
+        if path.startswith("id/") and "$" in path:
+            continue  # an instance IRI pattern: tests/test_static_site.py expands it for real entities
         if "$" in path:  # a vocabulary pattern: check it for every scheme
             for scheme in resources.vocabulary_files():
                 assert (folder / path.replace("$1", scheme.stem)).is_file(), path

@@ -15,6 +15,8 @@ Layout of a release folder::
     ontology/icgp.{ttl,owl,jsonld,nt,html}, ontology/alignments.{...}, ontology/context.jsonld
     vocab/{scheme}.{ttl,rdf,jsonld,nt,html}
     data/{name}.{ttl,nq,jsonld}   one set per data graph (quotes and answers only where public)
+    id/index.html, id/{study}/{kind}/{local-id}/index.{html,ttl,jsonld,nt}
+                          a page and the RDF of every released instance IRI (``kg.publish.site``)
 
 Determinism: every RDF file is written by ``kg.build.serialize`` (canonical blank nodes, sorted
 statements), the HTML by ``kg.publish.docs_html`` (sorted), and the metadata carry no dates. The build
@@ -61,6 +63,7 @@ from kg.publish.describe import (
 )
 from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
+from kg.publish.entity_pages import Site
 from kg.publish.graph_store import check_endpoint
 from kg.publish.privacy import Policy, PrivacyError, guard, person_classes, recorded_policy, strip_private
 from kg.publish.release_pages import (
@@ -72,6 +75,7 @@ from kg.publish.release_pages import (
     readme,
 )
 from kg.publish.report.write import release_pages
+from kg.publish.site import write_site
 from kg.query.run import StoreTarget
 
 RELEASE_BASE = "https://w3id.org/icgp/releases/"
@@ -410,15 +414,17 @@ def make_release(
             bundle.text(path, page)
         if no_report:
             report.notes.append(no_report)
+        # The entity pages, from what is released (stripped and guarded) and nothing else.
+        site_files = write_site(Site(released, reports=pages), bundle.write)
         bundle.text(".htaccess", htaccess(files_root, version))
         bundle.text(
             "README.md",
             readme(version, parts, policy, files_url, (report.stripped_quotes, report.stripped_responses)),
         )
-        bundle.text("index.html", index_html(info, parts, list(pages)))
+        bundle.text("index.html", index_html(info, parts, list(pages), site_files[0]))
         extra = [
             bundle.dists[path]
-            for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html", *pages)
+            for path in ("CHANGELOG.md", "README.md", "changes.ttl", "index.html", *pages, site_files[0])
             if path in bundle.dists
         ]
         graphs = [(p.graph, p.iri) for p in parts if p.graph]

@@ -25,10 +25,21 @@ _CONNEG = (
 )
 
 
+# Instance IRIs have no RDF/XML; a request that names none of these gets the page.
+_INSTANCE_CONNEG = (
+    ("text/html", "html"),
+    ("application/ld\\+json", "jsonld"),
+    ("text/turtle", "ttl"),
+    ("application/n-triples", "nt"),
+)
+
+
 def htaccess(files_root: str, version: str) -> str:
     """Apache rules for the ``https://w3id.org/icgp/`` folder: 303 redirects to the file of release
     ``version`` (under ``files_root``) that matches the Accept header (HTML, JSON-LD, Turtle, N-Triples,
-    RDF/XML; RDF/XML for anything else)."""
+    RDF/XML; RDF/XML for anything else). An instance IRI ``id/...`` goes to its entity page or the RDF
+    beside it (``id/.../index.{html,jsonld,ttl,nt}``; the page for anything else), and ``id/....ttl``
+    (``.jsonld``, ``.nt``) to that file."""
     files_url = f"{files_root}{version}/"
     lines = [
         "# Content negotiation for https://w3id.org/icgp/ (made by icgp release).",
@@ -61,6 +72,16 @@ def htaccess(files_root: str, version: str) -> str:
     negotiate("^vocab/([a-z0-9-]+)(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "vocab/$1", "rdf")
     negotiate("^vocab/([a-z0-9-]+)/([A-Za-z0-9._-]+)$", "vocab/$1", "rdf", "#$2")
     lines += [
+        "# Instance IRIs (https://w3id.org/icgp/id/...): the entity pages, with their RDF beside them",
+        f"RewriteRule ^id/?$ {files_url}id/index.html [R=303,L]",
+        f"RewriteRule ^id/(.+)\\.(ttl|jsonld|nt)$ {files_url}id/$1/index.$2 [R=303,L]",
+    ]
+    for accept, suffix in _INSTANCE_CONNEG:
+        lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {accept}")
+        lines.append(f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1/index.{suffix} [R=303,NE,L]")
+    lines += [
+        f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1/index.html [R=303,L]",
+        "",
         "# Files of any release",
         f"RewriteRule ^releases/([0-9.]+)/(.*)$ {files_root}$1/$2 [R=303,L]",
         "",
@@ -94,6 +115,8 @@ def readme(
         "| `SHA256SUMS` | checksums of every file but itself and `provenance.ttl` |",
         "| `CHANGELOG.md` | this version's changes, made by `icgp diff` |",
         "| `report/{study}.html` | each study's growth-pole report (when its clusters can be assessed) |",
+        "| `id/index.html` | every entity of the data graphs (clusters, organisations, activities ...) |",
+        "| `id/{study}/{kind}/{id}/` | one entity: its page `index.html`, its RDF `index.{ttl,jsonld,nt}` |",
         "| `.htaccess` | content negotiation rules for the `https://w3id.org/icgp/` redirect |",
         "",
         f"Files are meant to be served from {files_url}.",
@@ -117,9 +140,12 @@ def readme(
     return "\n".join(lines)
 
 
-def index_html(info: ReleaseInfo, parts: Sequence[Part], reports: Sequence[str] = ()) -> str:
-    """The release's landing page: one row per dataset with links to its files, and a link to each page
-    of the growth-pole report (``reports``: their paths in the bundle, ``report/<study-id>.html``)."""
+def index_html(
+    info: ReleaseInfo, parts: Sequence[Part], reports: Sequence[str] = (), entities: str | None = None
+) -> str:
+    """The release's landing page: one row per dataset with links to its files, a link to each page
+    of the growth-pole report (``reports``: their paths in the bundle, ``report/<study-id>.html``) and
+    one to the list of entity pages (``entities``, its path in the bundle)."""
     rows = []
     for part in parts:
         links = " · ".join(
@@ -149,6 +175,8 @@ def index_html(info: ReleaseInfo, parts: Sequence[Part], reports: Sequence[str] 
         if reports
         else ""
     )
+    if entities is not None:
+        report += f'<p>Entity pages: <a href="{html.escape(entities)}">every entity of the data</a></p>\n'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(info.title)}</title>\n</head>\n<body>\n"

@@ -11,6 +11,11 @@ Protocol (SPARQL 1.1 Protocol, query operation only):
   403 Forbidden, and an update sent as a query fails to parse (400).
 - ``GET /sparql`` without a query returns the SPARQL service description (Turtle).
 - ``GET /`` is the query page.
+- ``GET /query`` is YASGUI with the saved queries as a gallery (``kg.publish.gallery``).
+- ``GET /id/...`` is the linked-data site (``kg.publish.site``): an entity's IRI path answers its page,
+  Turtle, JSON-LD or N-Triples by ``Accept`` (or a ``.ttl``/``.jsonld``/``.nt`` suffix); ``/id/`` lists
+  the entities; ``/ontology/icgp.html``, ``/vocab/{scheme}.html`` and ``/report/{study}.html`` are the docs
+  and the growth-pole report.
 
 The default graph is the union of all graphs, so queries need no ``GRAPH`` clauses.
 
@@ -40,6 +45,7 @@ from kg.publish.describe import service_quads
 from kg.publish.privacy import Policy
 from kg.publish.serve_guard import host_allowed, servable_quads
 from kg.publish.serve_worker import Answer, Job, Limits, QueryPool, WorkerBusyError, refusal
+from kg.publish.site import ServedSite
 
 SPARQL_PATH = "/sparql"
 MAX_BODY = 1_000_000  # bytes; a query text larger than this is refused
@@ -114,7 +120,9 @@ def page(url: str, query: str = _EXAMPLE, result: str = "") -> str:
         f'<form method="get" action="{SPARQL_PATH}"><textarea name="query" rows="14">{html.escape(query)}'
         f'</textarea><p>Results as <select name="format">{options}</select> '
         f'<button type="submit">Run</button></p></form>{result}'
-        f'<p><a href="{SPARQL_PATH}">Service description</a></p></body></html>\n'
+        f'<p><a href="{SPARQL_PATH}">Service description</a> · <a href="/query">Saved queries</a> · '
+        '<a href="/id/">Browse the entities</a> · '
+        '<a href="/ontology/icgp.html">Ontology</a></p></body></html>\n'
     )
 
 
@@ -125,8 +133,16 @@ class _Context:
     """What every request handler shares: the bound address, the query pool and the settings."""
 
     def __init__(
-        self, url: str, host: str, port: int, pool: QueryPool, settings: Settings, description: bytes
+        self,
+        url: str,
+        host: str,
+        port: int,
+        pool: QueryPool,
+        settings: Settings,
+        description: bytes,
+        site: ServedSite,
     ):
+        self.site = site
         self.url = url
         self.host = host
         self.port = port
@@ -163,7 +179,10 @@ def _handler(context: _Context, log: Callable[[str], None] | None) -> type[BaseH
                 self.send_header("Content-Type", media)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("X-Content-Type-Options", "nosniff")
-                for key, value in {**self._cors(), **(extra or {})}.items():
+                headers = {**self._cors(), **(extra or {})}
+                if "Vary" in (extra or {}) and "Vary" in self._cors():  # both: Origin and Accept
+                    headers["Vary"] = f"{self._cors()['Vary']}, {headers['Vary']}"
+                for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
                 if self.command != "HEAD":
@@ -269,7 +288,11 @@ def _handler(context: _Context, log: Callable[[str], None] | None) -> type[BaseH
                     return
                 self._run(params["query"][0] if "query" in params else None, params)
             else:
-                self._error(404, f"not found; the endpoint is {SPARQL_PATH} and the query page is /")
+                reply = context.site.answer(parts.path, _accepts(self.headers.get("Accept")), params)
+                if reply is None:
+                    self._error(404, f"not found; the endpoint is {SPARQL_PATH} and the query page is /")
+                else:
+                    self._send(reply.status, reply.media, reply.body, reply.headers)
 
         def _post(self) -> None:
             parts = urlsplit(self.path)
@@ -400,6 +423,7 @@ class Server:
     ) -> None:
         settings = settings or Settings()
         quads, self.notes = servable_quads(store, policy)
+        site = ServedSite(quads)  # before the socket and the workers: nothing to release if it fails
         server_class = _IPv6Server if ":" in host else _PooledServer
         try:
             self._server = server_class((host, port), settings.threads, settings.backlog, log)
@@ -419,7 +443,7 @@ class Server:
             workers=settings.workers,
             timeout=settings.timeout,
         )
-        context = _Context(self.url, bound_host, bound_port, self.pool, settings, description)
+        context = _Context(self.url, bound_host, bound_port, self.pool, settings, description, site)
         self._server.RequestHandlerClass = _handler(context, log)
         self._thread: threading.Thread | None = None
 
