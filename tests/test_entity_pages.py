@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +14,7 @@ from typing import Any
 import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode, Quad, Store
+from served import icgp_serve
 from typer.testing import CliRunner
 
 from cli import app
@@ -193,33 +191,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
         result = CliRunner().invoke(app, ["build", str(MINI), "--store", str(store), "--assess"])
     assert result.exit_code == 0, result.output
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from cli import app; app()",
-            "serve",
-            str(store),
-            "--port",
-            "0",
-            "--quiet",
-            "--cors",
-            ORIGIN,
-        ],
-        cwd=REPO,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.endswith("/sparql"), process.stderr.read() if process.stderr else url
+    with icgp_serve(store, "--cors", ORIGIN, env={"SOURCE_DATE_EPOCH": "1700000000"}) as url:
         yield url.removesuffix("sparql")
-    finally:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def get(url: str, accept: str | None = None, **headers: str) -> tuple[int, dict[str, str], bytes]:

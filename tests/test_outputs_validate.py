@@ -6,9 +6,6 @@ release moves the build times out of the data, so each way out of the store is v
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import Store
+from served import icgp_serve
 from typer.testing import CliRunner
 
 from cli import app
@@ -74,31 +72,8 @@ def test_every_data_file_of_a_release_validates(sample_store_dir: Path, tmp_path
 
 @pytest.fixture
 def served(sample_store_dir: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from cli import app; app()",
-            "serve",
-            str(sample_store_dir),
-            "--port",
-            "0",
-            "--quiet",
-        ],
-        cwd=REPO,
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), url
+    with icgp_serve(sample_store_dir) as url:
         yield url
-    finally:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def test_what_serve_answers_validates(served: str, study_graph: str, tmp_path: Path) -> None:

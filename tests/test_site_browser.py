@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from served import icgp_serve
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "build" / "mini"
@@ -36,22 +35,8 @@ def _needed(name: str) -> str:
 @pytest.fixture(scope="module")
 def root() -> Iterator[str]:
     """``icgp serve`` over the mini study on a free loopback port; its root URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import app; app()", "serve", str(MINI), "--port", "0", "--quiet"],
-        cwd=REPO,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/sparql"), url
+    with icgp_serve(MINI, env={"SOURCE_DATE_EPOCH": "1700000000"}) as url:
         yield url.removesuffix("sparql")
-    finally:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
