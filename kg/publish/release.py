@@ -15,7 +15,7 @@ Layout of a release folder::
     ontology/icgp.{ttl,owl,jsonld,nt,html}, ontology/alignments.{...}, ontology/context.jsonld
     vocab/{scheme}.{ttl,rdf,jsonld,nt,html}
     data/{name}.{ttl,nq,jsonld}   one set per data graph (quotes and answers only where public)
-    id/index.html, id/{study}/{kind}/{local-id}/index.{html,ttl,jsonld,nt}
+    id/index.html, id/style.css, id/{study}/{kind}/{local-id}.{html,ttl,jsonld,nt}
                           a page and the RDF of every released instance IRI (``kg.publish.site``)
 
 Determinism: every RDF file is written by ``kg.build.serialize`` (canonical blank nodes, sorted
@@ -236,8 +236,10 @@ def _stamp(path: Path) -> _Stamp:
 
 # The ontology and vocabularies are the same in every release a process makes (tests make dozens), so
 # their serialisations and pages are computed once. The keys hold the file's stamp, not its quads: a file
-# parsed again gets new blank node labels, and its quads would never match the cached ones.
-@functools.lru_cache(maxsize=64)
+# parsed again gets new blank node labels, and its quads would never match the cached ones. The cache must
+# hold every file in every format of one release (26 files, 4 or 5 formats each): a release asks for them
+# in the same order each time, so a smaller LRU cache would have evicted each entry before its next use.
+@functools.lru_cache(maxsize=512)
 def _serialised_resource(file: _Stamp, header: tuple[Quad, ...], fmt: str) -> bytes:
     return serialize_quads([*_turtle_quads(Path(file[0])), *header], fmt, merge_graphs=True)
 
@@ -252,7 +254,7 @@ def _ontology_page(file: _Stamp, downloads: tuple[tuple[str, str], ...], sources
     return ontology_html(Path(file[0]), dict(downloads), _labels(sources))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)
 def _vocabulary_page(
     file: _Stamp, downloads: tuple[tuple[str, str], ...], sources: tuple[_Stamp, ...]
 ) -> str:
