@@ -124,12 +124,26 @@ class QueryResult:
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
     @classmethod
-    def from_json(cls, data: Any) -> QueryResult:
-        """An answer from the SPARQL 1.1 Query Results JSON Format."""
+    def from_json(cls, data: Any, *, ask: bool = False) -> QueryResult:
+        """An answer from the SPARQL 1.1 Query Results JSON Format.
+
+        ``ask`` says the query was an ASK: Virtuoso answers one in JSON as a table with one column
+        (``__ASK_RETVAL``) holding one row of ``1`` for true and no rows for false, which is read as the
+        boolean it stands for."""
         if not isinstance(data, dict):
             raise EndpointError("the endpoint did not answer in the SPARQL JSON results format")
         if "boolean" in data:
-            return cls(boolean=bool(data["boolean"]))
+            value = data["boolean"]
+            return cls(boolean=value.lower() == "true" if isinstance(value, str) else bool(value))
+        if ask:
+            table = cls.from_json(data)
+            return cls(
+                boolean=any(
+                    cell is not None and cell.value not in ("0", "false")
+                    for row in table.rows
+                    for cell in row
+                )
+            )
         try:
             names = [str(v) for v in data["head"]["vars"]]
             rows = [

@@ -265,7 +265,7 @@ class EndpointTarget:
             raise EndpointError(
                 f"{self.url} did not answer with SPARQL JSON results: {server_message(raw, 200)}"
             ) from exc
-        return QueryResult.from_json(data)
+        return QueryResult.from_json(data, ask=client.queryType == "ASK")
 
 
 # -- labels of the IRIs in an answer -------------------------------------------------------------
