@@ -31,6 +31,7 @@ from kg.publish.entity_pages import (
 )
 from kg.publish.serve import _accepts
 from kg.publish.serve_guard import servable_quads
+from kg.publish.site import write_site
 from kg.query.catalogue import catalogue
 from tests.graph_compare import isomorphic
 
@@ -92,6 +93,15 @@ def test_study_prefixes_come_from_the_study_and_assessment_graphs() -> None:
         ("https://example.org/id/mini/cluster/.hidden", None),
         ("https://example.org/id/mini/x/index.html", None),  # the site's own file names
         ("https://example.org/id/mini/x/style.css", None),
+        # a segment ending in a file suffix of the site: taken for the file of another entity
+        ("https://example.org/id/mini/cluster/mobility.html", None),
+        ("https://example.org/id/mini/cluster/mobility.ttl", None),
+        ("https://example.org/id/mini/cluster/mobility.jsonld", None),
+        ("https://example.org/id/mini/cluster/mobility.nt", None),
+        ("https://example.org/id/mini/file/data.ttl/part", None),  # a folder beside the file data.ttl
+        ("https://example.org/id/mini/index.html/x", None),  # a kind folder named like the index
+        ("https://example.org/id/mini/cluster/index", "id/mini/cluster/index"),  # index.html of its kind
+        ("https://example.org/id/mini/file/data.ttl.gz", "id/mini/file/data.ttl.gz"),
         ("https://example.org/id/mini/cluster/x?y=1", None),
     ],
 )
@@ -121,17 +131,56 @@ def test_negotiation_honours_q_values(accept: str | None, fmt: str | None) -> No
 @pytest.mark.parametrize(
     ("path", "here"),
     [
-        ("id/mini/organisation/acme/index.html", "id/mini/cluster/mobility"),
-        ("id/mini/cluster/mobility/index.ttl", "id/mini/cluster/mobility"),
-        ("report/mini.html", "id/mini/cluster/mobility"),
+        ("id/mini/organisation/acme.html", "id/mini/cluster"),
+        ("id/mini/cluster/mobility.ttl", "id/mini/cluster"),
+        ("report/mini.html", "id/mini/cluster"),
         ("id/style.css", "id"),
-        ("id/mini/segment/s1/index.html", "id/mini/segment/s1/quote"),
-        ("id/mini/segment/s1/quote/index.html", "id/mini/segment/s1"),
-        ("id/a/b/index.html", "id/a/bb/c"),
+        ("id/mini/segment/s1.html", "id/mini/segment/s1"),
+        ("id/mini/segment/s1/quote.html", "id/mini/segment"),
+        ("id/a/b.html", "id/a/bb"),
     ],
 )
 def test_static_links_are_what_relpath_gives(path: str, here: str) -> None:
     assert StaticLinks(here).file(path) == posixpath.relpath(path, here)
+
+
+def test_static_links_lead_to_the_flat_files_from_the_pages_folder() -> None:
+    links = StaticLinks("id/mini/cluster")  # the folder of id/mini/cluster/mobility.html
+    assert links.entity("id/mini/organisation/acme") == "../organisation/acme.html"
+    assert links.entity("id/mini/cluster/other") == "other.html"
+    assert links.entity("id/mini/cluster/mobility/acme/member") == "mobility/acme/member.html"
+    assert links.data("id/mini/cluster/mobility", "jsonld") == "mobility.jsonld"
+    assert links.file("id/index.html") == "../../index.html"
+    assert StaticLinks("id").entity("id/mini/cluster/mobility") == "mini/cluster/mobility.html"
+
+
+def test_no_entity_is_named_like_a_file_of_the_site(tmp_path: Path) -> None:
+    """Entities whose ids end in a file suffix of the site have no page: ``x.ttl`` would be the Turtle of
+    ``x``, and the folder of ``x.ttl/y`` would clash with that file. The rest are written as real files."""
+    graph = NamedNode("https://example.org/id/mini/graph")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    ids = ["cluster/x", "cluster/x.ttl", "cluster/x.html", "cluster/x.nt/y", "cluster/x/y", "file/a.jsonld"]
+    site = Site([Quad(NamedNode(f"https://example.org/id/mini/{i}"), label, Literal(i), graph) for i in ids])
+    assert sorted(site.paths.values()) == ["id/mini/cluster/x", "id/mini/cluster/x/y"]
+    written: list[str] = []
+
+    def write(path: str, data: bytes) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+        written.append(path)
+
+    assert write_site(site, write) == written
+    assert written == [
+        "id/index.html",
+        "id/style.css",
+        *(f"id/mini/cluster/x.{suffix}" for suffix in ("html", "ttl", "jsonld", "nt")),
+        *(f"id/mini/cluster/x/y.{suffix}" for suffix in ("html", "ttl", "jsonld", "nt")),
+    ]
+    assert "<h1>cluster/x</h1>" in (tmp_path / "id/mini/cluster/x.html").read_text(encoding="utf-8")
+    assert site.resolve("id/mini/cluster/x.ttl") == ("https://example.org/id/mini/cluster/x", "ttl")
+    assert site.resolve("id/mini/cluster/x.html") == ("https://example.org/id/mini/cluster/x", "html")
+    assert site.resolve("id/mini/cluster/x") == ("https://example.org/id/mini/cluster/x", None)
+    assert site.resolve("id/mini/cluster/x/index.html") is None  # the folder layout is gone
 
 
 def test_report_names_and_anchors_are_the_reports() -> None:
@@ -224,7 +273,6 @@ def expected_cluster() -> rdflib.Graph:
         ("id/mini/cluster/mobility.ttl", BROWSER, "text/turtle", "turtle"),  # a suffix wins over Accept
         ("id/mini/cluster/mobility.jsonld", None, "application/ld+json", "json-ld"),
         ("id/mini/cluster/mobility.nt", None, "application/n-triples", "nt"),
-        ("id/mini/cluster/mobility/index.ttl", None, "text/turtle", "turtle"),  # the static layout
     ],
 )
 def test_an_entity_iri_answers_its_triples_by_accept_or_suffix(
@@ -255,6 +303,12 @@ def test_a_browser_gets_the_page_with_links_to_follow(server: str) -> None:
     assert status == 200 and b"<h1>Acme Tools</h1>" in body
     status, headers, _ = get(server + "id/mini/cluster/mobility")  # no Accept at all: the page
     assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+    # the static layout's page file: the page whatever Accept says, so nothing varies by Accept
+    status, headers, body = get(server + "id/mini/cluster/mobility.html", "text/turtle")
+    assert (status, headers["Content-Type"], headers["Vary"]) == (200, "text/html; charset=utf-8", "Origin")
+    assert "<h1>Mobility Cluster</h1>" in body.decode()
+    status, _, _ = get(server + "id/mini/cluster/mobility/index.html", BROWSER)  # the old folder layout
+    assert status == 404
 
 
 def test_unknown_and_private_iris_get_a_404_page(server: str) -> None:

@@ -1,5 +1,5 @@
-"""The static linked-data site of a release: one folder per instance IRI with its page and its RDF, strict
-HTML, no broken link, nothing private, and .htaccess rules that reach the files."""
+"""The static linked-data site of a release: four flat files per instance IRI (its page and its RDF) in
+its kind's folder, strict HTML, no broken link, nothing private, and .htaccess rules that reach the files."""
 
 from __future__ import annotations
 
@@ -62,16 +62,27 @@ def _released(folder: Path) -> rdflib.Graph:
     return graph
 
 
-def test_every_entity_has_a_folder_with_its_page_and_rdf(release: Path) -> None:
-    folders = {p.parent.relative_to(release / "id").as_posix() for p in (release / "id").rglob("index.html")}
-    folders.discard(".")
-    for folder in folders:
-        assert {f.name for f in (release / "id" / folder).iterdir() if f.is_file()} == {
-            "index.html",
-            "index.ttl",
-            "index.jsonld",
-            "index.nt",
-        }, folder
+def _entities(folder: Path) -> set[str]:
+    """The site path below ``id/`` of every entity page: the HTML files but the index."""
+    pages = {p.relative_to(folder / "id").as_posix() for p in (folder / "id").rglob("*.html")}
+    return {page.removesuffix(".html") for page in pages - {"index.html"}}
+
+
+def test_every_entity_has_its_page_and_rdf_as_files_in_its_kinds_folder(release: Path) -> None:
+    entities = _entities(release)
+    files = {p.relative_to(release / "id").as_posix() for p in (release / "id").rglob("*") if p.is_file()}
+    assert files == {"index.html", "style.css"} | {
+        f"{entity}.{suffix}" for entity in entities for suffix in ("html", "ttl", "jsonld", "nt")
+    }
+    # the folders are those the entity paths pass through, not one per entity
+    made = {p.relative_to(release / "id").as_posix() for p in (release / "id").rglob("*") if p.is_dir()}
+    assert made == {entity.rsplit("/", i)[0] for entity in entities for i in range(1, entity.count("/") + 1)}
+    assert {"mini/cluster", "mini/segment/s1", "mini/membership/mobility/acme"} <= made
+    assert "mini/cluster/mobility" not in made
+    assert (release / "id/mini/cluster/mobility.html").is_file()
+    # an entity whose path continues another's: in the folder beside the other's files
+    assert (release / "id/mini/segment/s1.html").is_file()
+    assert (release / "id/mini/segment/s1/position.html").is_file()
     for wanted in (
         "mini/cluster/mobility",
         "mini/organisation/acme",
@@ -82,7 +93,7 @@ def test_every_entity_has_a_folder_with_its_page_and_rdf(release: Path) -> None:
         "mini/code/BAR-SKILLS",
         "mini/assessment/mobility/icgp-growth-pole-1.0.0/2021-01-01_2021-12-31",
     ):
-        assert wanted in folders
+        assert wanted in entities
     # every IRI under the study's space that the released data mention, and no other
     released = _released(release)
     mentioned = {
@@ -91,17 +102,17 @@ def test_every_entity_has_a_folder_with_its_page_and_rdf(release: Path) -> None:
         for term in (triple[0], triple[2])
         if isinstance(term, rdflib.URIRef) and str(term).startswith(ID) and str(term) != ID
     }
-    assert {f"{ID}{folder.removeprefix('mini/')}" for folder in folders} == mentioned
+    assert {f"{ID}{entity.removeprefix('mini/')}" for entity in entities} == mentioned
     # 50 resources of the mini graph (15 package files, 4 parts of the coded segment ...) and 24 of its
     # assessment (the assessment, 6 criterion scores, 15 indicator values, its period and run), less the
     # private quote and survey answer
-    assert len(folders) == 50 + 24 - 2
+    assert len(entities) == 50 + 24 - 2
 
 
 def test_private_quotes_and_answers_have_no_page_and_appear_nowhere(release: Path) -> None:
-    assert not (release / "id/mini/segment/s1/quote").exists()
-    assert not (release / "id/mini/response").exists()
-    assert (release / "id/mini/segment/s1/index.html").is_file()  # the coded segment itself is public
+    assert not list((release / "id/mini/segment").rglob("quote*"))
+    assert not list((release / "id/mini").glob("response*"))
+    assert (release / "id/mini/segment/s1.html").is_file()  # the coded segment itself is public
     for path in (release / "id").rglob("*"):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
@@ -151,7 +162,7 @@ def test_every_page_is_strict_html_and_no_internal_link_is_broken(release: Path)
 
 
 def test_the_cluster_page_shows_members_activities_assessment_and_report_section(release: Path) -> None:
-    text = (release / "id/mini/cluster/mobility/index.html").read_text(encoding="utf-8")
+    text = (release / "id/mini/cluster/mobility.html").read_text(encoding="utf-8")
     tree = ET.fromstring(text.removeprefix("<!DOCTYPE html>\n"))  # XHTML: well-formed XML as well
     ns = {"h": "http://www.w3.org/1999/xhtml"}
     assert tree.findtext("h:body/h:header/h:h1", namespaces=ns) == "Mobility Cluster"
@@ -161,11 +172,11 @@ def test_the_cluster_page_shows_members_activities_assessment_and_report_section
         "BigCo Motors (Anchor)",
     ]
     assert [li.find("h:a", ns).get("href") for li in members] == [  # type: ignore[union-attr]
-        "../../organisation/acme/index.html",
-        "../../organisation/bigco/index.html",
+        "../organisation/acme.html",
+        "../organisation/bigco.html",
     ]
     activities = tree.findall(".//h:ul[@class='activities']/h:li/h:a", ns)
-    assert [(a.text, a.get("href")) for a in activities] == [("AI bootcamp", "../../activity/a1/index.html")]
+    assert [(a.text, a.get("href")) for a in activities] == [("AI bootcamp", "../activity/a1.html")]
     facts = {
         row.findtext("h:th", namespaces=ns): ET.tostring(
             row.find("h:td", ns), encoding="unicode", method="text"
@@ -178,7 +189,7 @@ def test_the_cluster_page_shows_members_activities_assessment_and_report_section
         "Growth-pole index": "1",
     }
     report = tree.find(".//h:a[@class='report']", ns)
-    assert report is not None and report.get("href") == "../../../../report/mini.html#cluster-mobility"
+    assert report is not None and report.get("href") == "../../../report/mini.html#cluster-mobility"
     # the properties link vocabulary concepts by their IRIs, shown by their labels
     assert '<a href="https://w3id.org/icgp/vocab/i40t/machine-learning"' in text
     assert ">Machine learning</a>" in text
@@ -186,17 +197,25 @@ def test_the_cluster_page_shows_members_activities_assessment_and_report_section
 
 def test_the_rdf_beside_each_page_is_exactly_the_entitys_statements(release: Path) -> None:
     released = _released(release)
-    folders = sorted(p.parent for p in (release / "id").rglob("index.nt"))
-    assert len(folders) == 72
-    for folder in folders:
-        iri = rdflib.URIRef(ID + folder.relative_to(release / "id/mini").as_posix())
+    entities = sorted(_entities(release))
+    assert len(entities) == 72
+    for entity in entities:
+        iri = rdflib.URIRef(ID + entity.removeprefix("mini/"))
         expected = rdflib.Graph()
         for triple in released.triples((iri, None, None)):
             expected.add(triple)
         assert len(expected) > 0, iri
-        for name, fmt in (("index.nt", "nt"), ("index.ttl", "turtle"), ("index.jsonld", "json-ld")):
-            got = rdflib.Graph().parse(folder / name, format=fmt)
-            assert isomorphic(got, expected), (folder, name)
+        for suffix, fmt in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+            got = rdflib.Graph().parse(release / "id" / f"{entity}.{suffix}", format=fmt)
+            assert isomorphic(got, expected), (entity, suffix)
+
+
+def _expand(pattern: str, target: str, path: str) -> str | None:
+    """The bundle path that the rule ``pattern -> target`` sends ``path`` to, or None if it does not match."""
+    match = re.match(pattern, path)
+    if match is None:
+        return None
+    return match.expand(target.replace("$", "\\")).removeprefix(f"{FILES_URL}1.0.0/")
 
 
 def test_htaccess_sends_instance_iris_to_the_files_by_accept(release: Path) -> None:
@@ -221,18 +240,28 @@ def test_htaccess_sends_instance_iris_to_the_files_by_accept(release: Path) -> N
         ("application/n-triples", "nt"),
     ):
         pattern, target = by_accept[accept]
-        match = re.match(pattern, entity)
-        assert match is not None
-        path = match.expand(target.replace("$", "\\")).removeprefix(f"{FILES_URL}1.0.0/")
-        assert path == f"{entity}/index.{suffix}"
+        path = _expand(pattern, target, entity)
+        assert path == f"{entity}.{suffix}"
         assert (release / path).is_file()
-    suffixed = [(p, t) for _, a, p, t in rules if a == "" and "(ttl|jsonld|nt)" in p]
-    assert len(suffixed) == 1
-    match = re.match(suffixed[0][0], f"{entity}.jsonld")
-    assert match is not None
-    assert (
-        release / match.expand(suffixed[0][1].replace("$", "\\")).removeprefix(f"{FILES_URL}1.0.0/")
-    ).is_file()
+    # no Accept that a rule names: the page (the last rule)
+    assert _expand(*by_accept[""], entity) == f"{entity}.html"
+    # the rules without Accept, in order: the first that matches wins ([L])
+    plain = [(p, t) for _, a, p, t in rules if a == ""]
+
+    def first(path: str) -> str | None:
+        return next(found for p, t in plain if (found := _expand(p, t, path)) is not None)
+
+    for suffix in ("html", "ttl", "jsonld", "nt"):  # a suffix on the IRI names the file
+        assert first(f"{entity}.{suffix}") == f"{entity}.{suffix}"
+    position = "id/mini/segment/s1/position"  # an entity whose path continues another's
+    assert _expand(*by_accept["text/turtle"], position) == f"{position}.ttl"
+    assert first(f"{position}.jsonld") == f"{position}.jsonld"
+    assert (release / f"{position}.jsonld").is_file() and (release / f"{position}.ttl").is_file()
+    for path, file in (("id", "id/index.html"), ("id/", "id/index.html"), ("id/index.html", "id/index.html")):
+        assert first(path) == file
+    assert first("id/style.css") == "id/style.css"
+    for file in ("id/index.html", "id/style.css"):
+        assert (release / file).is_file()
 
 
 def test_the_site_is_in_the_checksums_and_linked_from_the_landing_page(release: Path) -> None:

@@ -4,7 +4,8 @@ An instance IRI is ``{base}{study}/{kind}/{local-id}`` (docs/architecture.md). I
 path ``id/{study}/{kind}/{local-id}``: the base is mapped to the site's ``id/`` folder, so that with the
 default base ``https://w3id.org/icgp/id/`` the site path is the IRI's path under ``https://w3id.org/icgp/``,
 which is what the w3id redirect forwards. ``icgp serve`` answers at ``/`` + site path; a release writes
-``id/.../index.html`` with ``index.ttl``, ``index.jsonld`` and ``index.nt`` beside it.
+the site path plus ``.html``, ``.ttl``, ``.jsonld`` and ``.nt`` (``id/mini/cluster/mobility.html`` ...),
+flat in the kind's folder.
 
 A page shows the entity's label, its types, every statement about it (labels for the reader, IRIs in
 ``href``), the statements that link to it and, for a cluster, its members, activities, latest assessment
@@ -46,8 +47,11 @@ MEDIA_FORMATS = {
     "application/xhtml+xml": "html",
     **{media: suffix for suffix, media in RDF_FORMATS.items()},
 }
-_FILE_NAMES = {"index.html", "style.css", *(f"index.{suffix}" for suffix in RDF_FORMATS)}
+# The suffixes of the site's files: a path segment ending in one could be taken for a file of the site
+# (``x.ttl`` is the Turtle of ``x``), and the folder ``x.ttl/`` of ``x.ttl/y`` would clash with that file.
+FILE_SUFFIXES = ("html", "css", *RDF_FORMATS)
 _SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+_FILE_NAME = re.compile(rf".*\.({'|'.join(FILE_SUFFIXES)})")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_INCOMING = 1000  # links to an entity listed on its page; the rest are counted
 
@@ -108,12 +112,12 @@ def study_prefixes(graph_names: Iterable[str]) -> dict[str, str]:
 
 def site_path(iri: str, prefixes: dict[str, str]) -> str | None:
     """The site path of ``iri`` (``id/{study}/{kind}/{local-id}``), or None when it is no instance IRI of
-    a study or cannot be a folder name (a segment outside ``A-Za-z0-9._~-``, a dot segment, a file name
-    the site uses)."""
+    a study or cannot be a folder name (a segment outside ``A-Za-z0-9._~-``, a dot segment, one ending in
+    the suffix of a file of the site: ``.html``, ``.css``, ``.ttl``, ``.jsonld``, ``.nt``)."""
     for prefix, base in prefixes.items():
         if iri.startswith(prefix) and len(iri) > len(prefix):
             segments = iri[len(base) :].split("/")
-            if all(_SEGMENT.fullmatch(s) and s not in _FILE_NAMES for s in segments):
+            if all(_SEGMENT.fullmatch(s) and not _FILE_NAME.fullmatch(s) for s in segments):
                 return "/".join([SITE_FOLDER, *segments])
     return None
 
@@ -136,18 +140,18 @@ class Links(Protocol):
 
 @dataclass(frozen=True)
 class StaticLinks:
-    """Links relative to the folder ``here`` of a static page, to ``index.*`` files: the site can be
-    moved and opened from disk."""
+    """Links relative to the folder ``here`` of a static page (for an entity, the parent of its site
+    path), to the files ``{path}.html``, ``{path}.ttl`` ...: the site can be moved and opened from disk."""
 
     here: str
 
     def entity(self, path: str) -> str:
         """See :class:`Links`."""
-        return _relative(f"{path}/index.html", self.here)
+        return _relative(f"{path}.html", self.here)
 
     def data(self, path: str, suffix: str) -> str:
         """See :class:`Links`."""
-        return _relative(f"{path}/index.{suffix}", self.here)
+        return _relative(f"{path}.{suffix}", self.here)
 
     def file(self, path: str) -> str:
         """See :class:`Links`."""
@@ -269,17 +273,15 @@ class Site:
         local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
         return local or iri
 
-    def resolve(self, path: str) -> tuple[str, str] | None:
-        """The entity IRI and the format (``html`` for content negotiation, or an RDF suffix) that a server
-        path names: ``/id/.../x``, ``/id/.../x.ttl`` or the static layout ``/id/.../x/index.ttl``."""
+    def resolve(self, path: str) -> tuple[str, str | None] | None:
+        """The entity IRI and the format that a server path names: None (by content negotiation) for the
+        IRI's own path ``/id/.../x``, ``html`` or an RDF suffix for a file of the static layout
+        (``/id/.../x.html``, ``/id/.../x.ttl`` ...)."""
         path = path.strip("/")
         if path in self.iris:
-            return self.iris[path], "html"
+            return self.iris[path], None
         stem, _, suffix = path.rpartition(".")
-        if stem.endswith("/index") and (suffix in RDF_FORMATS or suffix == "html"):
-            stem = stem.removesuffix("/index")
-            return (self.iris[stem], suffix) if stem in self.iris else None
-        if suffix in RDF_FORMATS and stem in self.iris:
+        if (suffix in RDF_FORMATS or suffix == "html") and stem in self.iris:
             return self.iris[stem], suffix
         return None
 

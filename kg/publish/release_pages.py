@@ -9,6 +9,7 @@ import html
 from collections.abc import Sequence
 
 from kg.publish.describe import Part, ReleaseInfo
+from kg.publish.entity_pages import FILE_SUFFIXES
 from kg.publish.privacy import Policy
 
 PROVENANCE_FILE = "provenance.ttl"
@@ -38,8 +39,8 @@ def htaccess(files_root: str, version: str) -> str:
     """Apache rules for the ``https://w3id.org/icgp/`` folder: 303 redirects to the file of release
     ``version`` (under ``files_root``) that matches the Accept header (HTML, JSON-LD, Turtle, N-Triples,
     RDF/XML; RDF/XML for anything else). An instance IRI ``id/...`` goes to its entity page or the RDF
-    beside it (``id/.../index.{html,jsonld,ttl,nt}``; the page for anything else), and ``id/....ttl``
-    (``.jsonld``, ``.nt``) to that file."""
+    beside it (``id/....{html,jsonld,ttl,nt}``; the page for anything else), and a path that names a
+    file of the site (``id/....ttl``, ``.jsonld``, ``.nt``, ``.html``, ``id/style.css``) to that file."""
     files_url = f"{files_root}{version}/"
     lines = [
         "# Content negotiation for https://w3id.org/icgp/ (made by icgp release).",
@@ -72,15 +73,16 @@ def htaccess(files_root: str, version: str) -> str:
     negotiate("^vocab/([a-z0-9-]+)(/[0-9]+\\.[0-9]+\\.[0-9]+)?$", "vocab/$1", "rdf")
     negotiate("^vocab/([a-z0-9-]+)/([A-Za-z0-9._-]+)$", "vocab/$1", "rdf", "#$2")
     lines += [
-        "# Instance IRIs (https://w3id.org/icgp/id/...): the entity pages, with their RDF beside them",
+        "# Instance IRIs (https://w3id.org/icgp/id/...): the entity pages, with their RDF beside them.",
+        "# No path segment of an entity ends in a file suffix of the site, so such a path names a file.",
         f"RewriteRule ^id/?$ {files_url}id/index.html [R=303,L]",
-        f"RewriteRule ^id/(.+)\\.(ttl|jsonld|nt)$ {files_url}id/$1/index.$2 [R=303,L]",
+        f"RewriteRule ^id/(.+\\.({'|'.join(FILE_SUFFIXES)}))$ {files_url}id/$1 [R=303,L]",
     ]
     for accept, suffix in _INSTANCE_CONNEG:
         lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {accept}")
-        lines.append(f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1/index.{suffix} [R=303,NE,L]")
+        lines.append(f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1.{suffix} [R=303,NE,L]")
     lines += [
-        f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1/index.html [R=303,L]",
+        f"RewriteRule ^id/(.+?)/?$ {files_url}id/$1.html [R=303,L]",
         "",
         "# Files of any release",
         f"RewriteRule ^releases/([0-9.]+)/(.*)$ {files_root}$1/$2 [R=303,L]",
@@ -116,7 +118,7 @@ def readme(
         "| `CHANGELOG.md` | this version's changes, made by `icgp diff` |",
         "| `report/{study}.html` | each study's growth-pole report (when its clusters can be assessed) |",
         "| `id/index.html` | every entity of the data graphs (clusters, organisations, activities ...) |",
-        "| `id/{study}/{kind}/{id}/` | one entity: its page `index.html`, its RDF `index.{ttl,jsonld,nt}` |",
+        "| `id/{study}/{kind}/{id}.html` | one entity's page; its RDF beside it: `{id}.{ttl,jsonld,nt}` |",
         "| `.htaccess` | content negotiation rules for the `https://w3id.org/icgp/` redirect |",
         "",
         f"Files are meant to be served from {files_url}.",

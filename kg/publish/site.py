@@ -4,7 +4,12 @@ Static layout (in a release folder, whose root stands for ``https://w3id.org/icg
 
     id/index.html                       every entity, by type
     id/style.css                        the stylesheet of every page
-    id/{study}/{kind}/{local-id}/index.html, index.ttl, index.jsonld, index.nt
+    id/{study}/{kind}/{local-id}.html, .ttl, .jsonld, .nt
+
+The files of an entity lie flat in its kind's folder (``id/mini/cluster/mobility.html``), not in a folder
+of their own: a folder per entity made a release of the sample create 3,508 folders (692 now), a cost that
+grows with the study. An entity whose path continues another's (``id/mini/segment/s1/position``) has its
+files in the folder ``s1/`` beside ``s1.html``.
 
 ``icgp serve`` answers the same paths, and the entity's IRI path itself (``/id/mini/cluster/mobility``)
 by content negotiation, plus the ontology and vocabulary docs (``/ontology/icgp.html``,
@@ -48,8 +53,8 @@ def write_site(site: Site, write: Callable[[str, bytes], object]) -> list[str]:
     write(INDEX_PATH, site.index(StaticLinks(SITE_FOLDER)).encode("utf-8"))
     write(STYLE_PATH, STYLE.encode("utf-8"))
     for iri, path in sorted(site.paths.items(), key=lambda item: item[1]):
-        files = {f"{path}/index.html": site.page(iri, StaticLinks(path)).encode("utf-8")}
-        files |= {f"{path}/index.{suffix}": site.rdf(iri, suffix) for suffix in RDF_FORMATS}
+        files = {f"{path}.html": site.page(iri, StaticLinks(path.rsplit("/", 1)[0])).encode("utf-8")}
+        files |= {f"{path}.{suffix}": site.rdf(iri, suffix) for suffix in RDF_FORMATS}
         for name, data in files.items():
             write(name, data)
             written.append(name)
@@ -140,7 +145,7 @@ class ServedSite:
             return Reply(404, _HTML if wants_page else "text/plain; charset=utf-8", body.encode("utf-8"))
         iri, suffix = found
         headers = {"Link": f'<{iri}>; rel="describes"'}
-        if suffix == "html" and not clean.endswith("/index.html"):  # the IRI's own path: negotiate
+        if suffix is None:  # the IRI's own path: negotiate
             headers["Vary"] = "Accept"
             chosen = negotiate(accept)
             if chosen is None:
