@@ -125,7 +125,7 @@ def test_broken_descriptor_reports_every_problem(concepts: ConceptIndex) -> None
             "datapackage.yaml",
             8,
             "region",
-            "region 'XX99' is not a known NUTS 2024 region",
+            "region 'XX99' is not a known NUTS 2024 or ISO 3166 region code",
         ),
         (
             "violation",

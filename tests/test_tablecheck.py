@@ -68,6 +68,7 @@ def test_valid_package_has_no_problems_and_parsed_rows(concepts: ConceptIndex) -
         "id": "uni",
         "name": "University of Exampleton",
         "actor_type": VOCAB + "actor/higher-education-institution",
+        "actor_subtype": None,
         "size_class": None,
         "employees": None,
         "founded": 1386,
@@ -207,14 +208,7 @@ def test_header(concepts: ConceptIndex) -> None:
             "name",
             "column 'name' appears twice in the header (columns 2 and 5); keep one, only the first is read",
         ),
-        (
-            V,
-            "table.header",
-            "organisations.csv",
-            1,
-            "nuts",
-            "organisations.csv has no column 'nuts', which organisations requires",
-        ),
+        # No complaint about the missing nuts column: a region is optional (issue 15).
     ]
     assert result.problems[0].suggestion == "actor_type"
 
@@ -401,8 +395,9 @@ def test_vocabulary_concepts_with_suggestions(concepts: ConceptIndex) -> None:
             "organisations.csv",
             3,
             "nuts",
-            "nuts 'Karlsruhe' is not a NUTS 2024 code: two letters and up to three letters or digits, "
-            "e.g. DE12; did you mean 'DE12' (Karlsruhe) or 'DE122' (Karlsruhe, Stadtkreis)?",
+            "nuts 'Karlsruhe' is not a region code: NUTS 2024 (e.g. DE12), an ISO 3166-1 country (e.g. FR) "
+            "or an ISO 3166-2 subdivision (e.g. US-CA); "
+            "did you mean 'DE12' (Karlsruhe) or 'DE122' (Karlsruhe, Stadtkreis)?",
         ),
         (
             V,
@@ -410,7 +405,7 @@ def test_vocabulary_concepts_with_suggestions(concepts: ConceptIndex) -> None:
             "organisations.csv",
             4,
             "nuts",
-            "nuts 'DE99' is not a known NUTS 2024 region; did you mean 'DE' (Deutschland)?",
+            "nuts 'DE99' is not a known NUTS 2024 or ISO 3166 region code; did you mean 'DE' (Deutschland)?",
         ),
     ]
     problem = result.problems[1]
@@ -657,7 +652,8 @@ def test_suggestions_in_a_large_id_set_find_one_edit_neighbours() -> None:
 
 # The table and column list of the working contract (binding).
 CONTRACT_COLUMNS = {
-    "organisations": "id name actor_type size_class employees founded nuts nace website wikidata",
+    "organisations": "id name actor_type actor_subtype size_class employees founded nuts nace website "
+    "wikidata",
     "clusters": "id name nuts specialisations managed_by founded lifecycle_stage excellence_label",
     "memberships": "cluster organisation role since until",
     "interactions": "id source target interaction_type linkage intensity year evidence",

@@ -32,7 +32,6 @@ from kg.ontology.namespaces import (
     DCTERMS,
     FOAF,
     ICGP,
-    NUTS,
     ONTOLOGY_IRI,
     PROV,
     RDF,
@@ -41,6 +40,7 @@ from kg.ontology.namespaces import (
     XSD,
 )
 from kg.package.reader import Descriptor
+from kg.package.regions import resolve_region
 from kg.package.table_checks import CheckedPackage
 
 __all__ = [
@@ -109,7 +109,7 @@ def build_study(
     w = _Writer(study_graph_iri(base, study_id), source_map)
     ids = _Ids(base, study_id)
     study_iri = ids("study", study_id)
-    _describe_study(w, data, ids, study_iri, built_at or build_timestamp())
+    _describe_study(w, data, ids, study_iri, built_at or build_timestamp(), concepts)
     write_tables(StudyTables(w, ids, data, concepts, study_iri))
     _copy_imports(w, data)
     return BuildResult(w.graph, w.quads, source_map, class_counts(w.quads))
@@ -135,7 +135,12 @@ def _copy_imports(w: _Writer, data: CheckedPackage) -> None:
 
 
 def _describe_study(
-    w: _Writer, data: CheckedPackage, ids: _Ids, study_iri: str, built_at: dt.datetime
+    w: _Writer,
+    data: CheckedPackage,
+    ids: _Ids,
+    study_iri: str,
+    built_at: dt.datetime,
+    concepts: ConceptIndex,
 ) -> None:
     """The study, its DCAT dataset and the PROV record of this build."""
     d: Descriptor = data.descriptor
@@ -149,7 +154,7 @@ def _describe_study(
         w.text(study, str(ICGP.researchMethod), method, "methods")
     w.date(study, str(SCHEMA.startDate), d.period_start, "period")
     w.date(study, str(SCHEMA.endDate), d.period_end, "period")
-    region = str(NUTS[d.region]) if d.region else None
+    region = resolve_region(concepts, d.region) if d.region else None
     w.iri(study, str(DCTERMS.spatial), region, "region")
 
     dataset = w.subject(ids("dataset", d.name), str(DCAT.Dataset))
@@ -188,4 +193,3 @@ def _describe_study(
         w.text(entity, str(ICGP.sha256), data.checksums[name])
         w.add(build, str(PROV.used), entity)
         w.add(dataset, str(PROV.wasDerivedFrom), entity)
-

@@ -95,6 +95,7 @@ def write_organisations(t: StudyTables) -> None:
                 concepts.value(actor_type, str(ICGP.typicalHelixSector)),
                 "actor_type",
             )
+        w.text(org, str(ICGP.actorSubtype), v.get("actor_subtype"), "actor_subtype")
         w.iri(org, str(ICGP.sizeClass), v.get("size_class"), "size_class")
         w.integer(org, str(ICGP.employees), v.get("employees"), "employees")
         w.integer(org, str(ICGP.foundingYear), v.get("founded"), "founded")
@@ -116,7 +117,8 @@ def write_clusters(t: StudyTables) -> None:
         w.text(cluster, str(DCTERMS.identifier), v["id"], "id")
         w.text(cluster, str(RDFS.label), v.get("name"), "name")
         w.iri(cluster, str(ICGP.studiedIn), t.study_iri, "id")
-        w.iri(cluster, str(ICGP.locatedIn), v.get("nuts"), "nuts")
+        # A list: a cluster may span several regions, or have none (an industry-category cluster).
+        w.iris(cluster, str(ICGP.locatedIn), v.get("nuts"), "nuts")
         w.iris(cluster, str(ICGP.specialisation), v.get("specialisations"), "specialisations")
         if v.get("managed_by"):
             manager = ids("organisation", v["managed_by"])

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from kg.ontology.concepts import ConceptIndex
+from kg.package.regions import EXPECTED as REGION_EXPECTED
+from kg.package.regions import REGION_PATTERN, region_hint, resolve_region
 from kg.package.schemas import FieldSpec
 from kg.problems import Severity
 
@@ -38,8 +40,12 @@ SCHEME_NOUNS: dict[str, str] = {
     "polarity": "polarity",
     "dma": "DMA dimension",
     "acatech": "acatech maturity stage",
-    "nuts": "NUTS 2024 region",
+    "nuts": "region",
 }
+
+# The icgp:scheme that marks a region column. Its name predates ISO 3166 regions and stays, so that
+# existing table schemas and packages keep working; see kg.package.regions.
+REGION_SCHEME = "nuts"
 
 # Suggestions cost a fuzzy search; past this many distinct wrong values in one column, none are offered.
 SUGGESTION_BUDGET = 500
@@ -434,16 +440,12 @@ _TYPES: dict[str, Callable[[FieldSpec], Converter]] = {
 }
 
 
-def _concept(spec: FieldSpec, concepts: ConceptIndex, base: Converter) -> Converter:
+def _concept(spec: FieldSpec, concepts: ConceptIndex) -> Converter:
     scheme = spec.scheme
     assert scheme is not None
     noun = SCHEME_NOUNS.get(scheme, f"concept of the '{scheme}' vocabulary")
     article = "an" if noun[0].lower() in "aeiou" else "a"
-    expected = (
-        "a NUTS 2024 code, e.g. DE12"
-        if scheme == "nuts"
-        else f"{article} {noun}: its slug, notation or English label"
-    )
+    expected = f"{article} {noun}: its slug, notation or English label"
     memo: dict[str, str] = {}
     failures: dict[str, tuple[str, str, str, str | None]] = {}
     budget = [SUGGESTION_BUDGET]
@@ -456,13 +458,6 @@ def _concept(spec: FieldSpec, concepts: ConceptIndex, base: Converter) -> Conver
         return " or ".join(found) if found else None
 
     def fail(cell: str) -> tuple[str, str, str, str | None]:
-        if scheme == "nuts":
-            try:
-                base(cell)
-            except CellError as bad:
-                # Most often a region's name instead of its code: point at the code.
-                hint = suggest(cell)
-                return bad.rule, bad.reason + (f"; did you mean {hint}?" if hint else ""), bad.expected, hint
         parts = [part.strip() for part in cell.split(";")]
         if len(parts) > 1 and all(concepts.resolve(scheme, part) for part in parts):
             return "table.list", f"is a list, but this column takes one {noun}", f"one {noun}", None
@@ -477,8 +472,7 @@ def _concept(spec: FieldSpec, concepts: ConceptIndex, base: Converter) -> Conver
         failed = failures.get(cell)
         if failed is None:
             iri = concepts.resolve(scheme, cell)
-            # NUTS cells take codes only: region names are ambiguous across levels.
-            if iri is not None and (scheme != "nuts" or concepts.slug(iri).casefold() == cell.casefold()):
+            if iri is not None:
                 if len(memo) < 100_000:
                     memo[cell] = iri
                 return iri
@@ -491,9 +485,51 @@ def _concept(spec: FieldSpec, concepts: ConceptIndex, base: Converter) -> Conver
     return convert
 
 
+def _region(concepts: ConceptIndex) -> Converter:
+    """Cells naming a region by its NUTS 2024, ISO 3166-1 or ISO 3166-2 code (see kg.package.regions)."""
+    memo: dict[str, str] = {}
+    failures: dict[str, tuple[str, str, str | None]] = {}
+    budget = [SUGGESTION_BUDGET]
+
+    def fail(cell: str) -> tuple[str, str, str | None]:
+        parts = [part.strip() for part in cell.split(";")]
+        if len(parts) > 1 and all(part and resolve_region(concepts, part) for part in parts):
+            return "table.list", "is a list, but this column takes one region", None
+        hint = None
+        if budget[0] > 0:
+            budget[0] -= 1
+            hint = region_hint(concepts, cell)
+        did_you_mean = f"; did you mean {hint}?" if hint else ""
+        if not REGION_PATTERN.match(cell):
+            # Most often a region's name instead of its code: point at the code.
+            return "table.type", f"is not {REGION_EXPECTED}" + did_you_mean, hint
+        return "table.concept", "is not a known NUTS 2024 or ISO 3166 region code" + did_you_mean, hint
+
+    def convert(cell: str) -> object:
+        known = memo.get(cell)
+        if known is not None:
+            return known
+        failed = failures.get(cell)
+        if failed is None:
+            iri = resolve_region(concepts, cell) if REGION_PATTERN.match(cell) else None
+            if iri is not None:
+                if len(memo) < 100_000:
+                    memo[cell] = iri
+                return iri
+            failed = fail(cell)
+            if len(failures) < 10_000:
+                failures[cell] = failed
+        rule, reason, hint = failed
+        raise CellError(rule, reason, REGION_EXPECTED, hint)
+
+    return convert
+
+
 def converter(spec: FieldSpec, concepts: ConceptIndex) -> Converter:
     """The function that parses and checks one column's cells (raising CellError on a bad cell)."""
+    if spec.scheme == REGION_SCHEME:
+        return _region(concepts)
     base = _TYPES[spec.type](spec)
     if spec.scheme is not None:
-        return _concept(spec, concepts, base)
+        return _concept(spec, concepts)
     return base

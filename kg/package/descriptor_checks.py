@@ -17,10 +17,11 @@ from kg.ontology.namespaces import DEFAULT_DATA_BASE
 from kg.package.cells import iri_fault
 from kg.package.descriptor import DESCRIPTOR, Contributor, Descriptor, License, slugify
 from kg.package.descriptor_resources import closest, scalar_text, table_files
+from kg.package.regions import EXPECTED as REGION_EXPECTED
+from kg.package.regions import REGION_PATTERN, region_hint, resolve_region
 from kg.problems import Problem, Severity
 
 _NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_NUTS = re.compile(r"^[A-Za-z]{2}[A-Za-z0-9]{0,3}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _HTTP_IRI = re.compile(r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -490,14 +491,18 @@ class _DescriptorChecker:
         if value is None:
             return None
         text = scalar_text(value)
-        if text is None or not _NUTS.match(text.strip()):
+        if text is not None and not text.strip():
+            # An empty region is an unknown one, as in the tables.
+            return None
+        if text is None or not REGION_PATTERN.match(text.strip()):
             self.problem(
                 "package.descriptor",
                 "region",
-                f"region '{value}' is not a NUTS code; give the NUTS 2024 code of the study region, "
-                "e.g. DE12",
+                f"region '{value}' is not a region code; give the code of the study region: "
+                "a NUTS 2024 code (e.g. DE12), an ISO 3166-1 country (e.g. FR) or an ISO 3166-2 "
+                "subdivision (e.g. US-CA)",
                 value=value,
-                expected="a NUTS 2024 code",
+                expected=REGION_EXPECTED,
             )
             return None
         return text.strip().upper()
@@ -562,22 +567,21 @@ def check_descriptor(
 
 
 def check_region(descriptor: Descriptor, concepts: ConceptIndex) -> list[Problem]:
-    """A problem if the descriptor's region is not a known NUTS code (needs the concept index)."""
-    if descriptor.region is None or concepts.resolve("nuts", descriptor.region) is not None:
+    """A problem if the descriptor's region is not a known region code (needs the concept index)."""
+    if descriptor.region is None or resolve_region(concepts, descriptor.region) is not None:
         return []
-    close = [concepts.display(iri) for iri in concepts.suggest("nuts", descriptor.region)]
-    suggestion = " or ".join(close) if close else None
+    suggestion = region_hint(concepts, descriptor.region)
     return [
         Problem(
             Severity.VIOLATION,
             "package.descriptor",
-            f"region '{descriptor.region}' is not a known NUTS 2024 region"
+            f"region '{descriptor.region}' is not a known NUTS 2024 or ISO 3166 region code"
             + (f"; did you mean {suggestion}?" if suggestion else ""),
             DESCRIPTOR,
             row=descriptor.lines.get("region"),
             column="region",
             value=descriptor.region,
-            expected="a NUTS 2024 code",
+            expected=REGION_EXPECTED,
             suggestion=suggestion,
         )
     ]
