@@ -268,6 +268,75 @@ def test_smes_outside_the_core_leave_out_unknown_regions(us_store: Store) -> Non
     ]
 
 
+def spread_package(tmp_path: Path) -> Path:
+    """The US fixture with a Greek cluster (ISO region GR) and two more SMEs, one in Ohio and one in the
+    NUTS region EL30 (Attica), and an activity of each of the Great Lakes and Greek clusters."""
+    package = copy_with(
+        tmp_path, "clusters.csv", "2001\n", "2001\nhellas-robotics,Hellas Robotics,GR,,2020\n"
+    )
+    with (package / "organisations.csv").open("a", encoding="utf-8") as rows:
+        rows.write("ohio-gears,Ohio Gears Inc.,small-enterprise,,small,20,2010,US-OH,,,\n")
+        rows.write("attica-bots,Attica Bots,startup,,micro,5,2021,EL30,,,\n")
+    with (package / "activities.csv").open("a", encoding="utf-8") as rows:
+        rows.write(
+            "lakes-expo,Lakes automation expo,CB03,midwest-suppliers,great-lakes-automotive,2022-09-01,,,,\n"
+        )
+        rows.write("athens-lab,Athens robot lab,CB03,attica-bots,hellas-robotics,2022-10-01,,,,\n")
+    with (package / "participations.csv").open("a", encoding="utf-8") as rows:
+        for sme in ("ohio-gears", "lakeshore-castings", "pacific-motion", "attica-bots"):
+            rows.write(f"lakes-expo,{sme},beneficiary\n")
+        for sme in ("attica-bots", "sierra-sensors"):
+            rows.write(f"athens-lab,{sme},beneficiary\n")
+    return package
+
+
+def test_spread_queries_across_several_regions_and_both_hierarchies(tmp_path: Path) -> None:
+    package = spread_package(tmp_path)
+    assert validate_package(package).problems == []
+    store = Store()
+    store_study(store, build_package(package))
+    rows = {row[0]: row for row in run(store, "gp_c4_spread_effects")}
+    # Great Lakes (Michigan and Ohio) reached four SMEs: Ohio Gears inside, Lakeshore (no state) neither
+    # way, and two outside (California, and Attica, a NUTS region): 2 of the 3 with a known region.
+    # Lakeshore's unknown region must not match any core (it would count twice with two cores).
+    lakes = rows[DATA + "cluster/great-lakes-automotive"]
+    assert lakes[6:11] == ("1", "4", "2", "0.666666666666666666", "3")
+    # Greece (ISO GR) is its own core; Attica (NUTS EL30) lies under it through NUTS EL, which NUTS links
+    # to ISO GR; Nevada is outside.
+    hellas = rows[DATA + "cluster/hellas-robotics"]
+    assert hellas[4:11] == (ISO + "GR", "Greece", "1", "2", "1", "0.5", "2")
+    assert [(r[0], r[2], r[3], r[6], r[8]) for r in run(store, "smes_reached_outside_core")] == [
+        (
+            DATA + "cluster/bay-area-robotics",
+            ISO + "US-CA",
+            DATA + "organisation/sierra-sensors",
+            ISO + "US-NV",
+            "1",
+        ),
+        (
+            DATA + "cluster/great-lakes-automotive",
+            None,
+            DATA + "organisation/attica-bots",
+            str(NUTS["EL30"]),
+            "1",
+        ),
+        (
+            DATA + "cluster/great-lakes-automotive",
+            None,
+            DATA + "organisation/pacific-motion",
+            ISO + "US-CA",
+            "1",
+        ),
+        (
+            DATA + "cluster/hellas-robotics",
+            ISO + "GR",
+            DATA + "organisation/sierra-sensors",
+            ISO + "US-NV",
+            "1",
+        ),
+    ]
+
+
 def test_the_cluster_overview_has_one_row_per_cluster(us_store: Store) -> None:
     found = run(us_store, "clusters_overview")
     assert [(r[0], r[2], r[3]) for r in found][:1] == [
