@@ -261,7 +261,7 @@ def _load_data(store: Any, paths: list[Path]) -> None:
         except InvalidPackageError as exc:
             _print_problems(exc.problems)
             fail(f"{exc} (see: icgp validate {path})")
-        store.extend(built.result.quads)
+        store.extend(built.result.quads + built.result.regions)
 
 
 # The axiom counts of the report (kg.ontology.quality.AXIOM_PATTERNS), grouped for the text rendering.
@@ -461,7 +461,9 @@ def build_command(
     # Serialise only when asked: a file is written atomically before the store changes, stdout after.
     data = None
     if output is not None:
-        data = write_graph(built.result.quads + extra, None if to_stdout else output, fmt)
+        data = write_graph(
+            built.result.quads + built.result.regions + extra, None if to_stdout else output, fmt
+        )
     store_study(target, built, extra)
     if store is not None:
         settle_store(target)

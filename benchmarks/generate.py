@@ -214,20 +214,19 @@ class Generator:
             founded = rng.randint(2012, 2021) if actor == "A01.5" else rng.randint(1900, 2018)
             self.founded.append(founded)
             website = f"https://example.org/{org}" if k % 5 == 0 else ""
-            rows.append(
-                [
-                    org,
-                    f"Synthetic organisation {k}",
-                    actor,
-                    size_class(actor, employees),
-                    "" if employees is None else str(employees),
-                    str(founded),
-                    rng.choice(NUTS3),
-                    rng.choice(NACE),
-                    website,
-                    "",
-                ]
-            )
+            row = {
+                "id": org,
+                "name": f"Synthetic organisation {k}",
+                "actor_type": actor,
+                "size_class": size_class(actor, employees),
+                "employees": "" if employees is None else str(employees),
+                "founded": str(founded),
+                "nuts": rng.choice(NUTS3),
+                "nace": rng.choice(NACE),
+                "website": website,
+            }
+            # By column name: the optional columns the generator leaves empty may grow.
+            rows.append([row.get(column, "") for column in HEADERS["organisations"]])
         self.enterprises = [k for k, t in enumerate(self.org_types) if t in ENTERPRISES]
         self.providers = [k for k, t in enumerate(self.org_types) if t in PROVIDER_TYPES]
         self.cmos = [k for k, t in enumerate(self.org_types) if t == "A04"]

@@ -1221,7 +1221,21 @@ def cell(value: object) -> str:
 
 def build_organisations() -> tuple[list[str], list[list[str]]]:
     """The organisations table."""
-    header = HEADERS["organisations"]
+    # The columns the sample fills, in schema order: the optional ones it leaves out (a free-text actor
+    # subtype, places, identifiers, contacts) are not written, as a package may leave them out.
+    used = (
+        "id",
+        "name",
+        "actor_type",
+        "size_class",
+        "employees",
+        "founded",
+        "nuts",
+        "nace",
+        "website",
+        "wikidata",
+    )
+    header = [name for name in HEADERS["organisations"] if name in used]
     rows = []
     for number, name, actor, employees, founded, nuts, nace, has_site in ORGANISATIONS:
         website = f"https://example.org/{oid(number)}" if has_site else ""

@@ -134,17 +134,19 @@ def test_every_output_format_parses_back_to_the_same_graph(tmp_path: Path, fmt: 
     triples = rdflib.Graph()
     for s, p, o, _ in parsed.quads((None, None, None, None)):
         triples.add((s, p, o))
-    assert isomorphic(triples, as_rdflib(built.result.quads))
-    # pyoxigraph reads it back too, with the same number of statements.
+    # The file holds the study graph and the regions it needs (ISO Germany and the NUTS-DE link), so that
+    # it can be queried and validated on its own.
+    assert isomorphic(triples, as_rdflib(built.result.quads + built.result.regions))
+    # pyoxigraph reads it back too, with the same number of statements: 278 of the study, 15 of regions.
     store = Store()
     store.load(path=str(output), format=OUTPUT_FORMATS[fmt])
-    assert len(list(store.quads_for_pattern(None, None, None, None))) == 278
+    assert len(list(store.quads_for_pattern(None, None, None, None))) == 278 + 15
 
 
 def test_output_to_stdout_keeps_the_summary_on_stderr() -> None:
     result = runner.invoke(app, ["build", str(MINI), "--output", "-", "--format", "nt"])
     assert result.exit_code == 0
-    assert result.stdout.count("\n") == 278
+    assert result.stdout.count("\n") == 278 + 15  # the study graph and its regions
     assert "278 triples" in result.stderr
 
 

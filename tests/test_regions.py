@@ -4,8 +4,6 @@ several regions or none, and the open actor types, on a US-style study (tests/fi
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 from cli import app
 from kg.build.study import BuiltStudy, build_package, store_study
 from kg.ontology.concepts import ConceptIndex, load_concepts
+from kg.ontology.iso3166 import REGIONS_GRAPH, iso_regions, region_quads
 from kg.ontology.namespaces import DCTERMS, ICGP, NUTS, RDF, SKOS
 from kg.ontology.resources import resource_dir
 from kg.package.cells import CellError, converter
@@ -29,6 +28,7 @@ US = Path(__file__).parent / "fixtures" / "regions" / "us-clusters"
 ISO = "https://w3id.org/icgp/vocab/iso3166/"
 DATA = "https://example.org/id/us-clusters/"
 LOCATED_IN = NamedNode(str(ICGP.locatedIn))
+SKOS_EXACT_MATCH = NamedNode(str(SKOS.exactMatch))
 EXPECTED = (
     "a region code: NUTS 2024 (e.g. DE12), an ISO 3166-1 country (e.g. FR) or an ISO 3166-2 "
     "subdivision (e.g. US-CA)"
@@ -366,28 +366,72 @@ def test_icgp_assess_runs_on_the_us_fixture() -> None:
 
 def test_iso_regions_and_nuts_countries_form_one_hierarchy() -> None:
     store = Store()
-    for name in ("nuts.ttl", "iso3166.ttl"):
-        store.load(path=str(resource_dir("ontology") / "vocab" / name), format=RdfFormat.TURTLE)
+    store.load(path=str(resource_dir("ontology") / "vocab" / "nuts.ttl"), format=RdfFormat.TURTLE)
+    used = [ISO + "US-CA", ISO + "FR-75C", str(NUTS["DE111"]), str(NUTS["EL30"]), str(NUTS["XK00"])]
+    store.extend(region_quads(used))
 
     def up(code_iri: str, target: str) -> bool:
-        return bool(store.query(f"ASK {{ <{code_iri}> <{SKOS.broader}>* <{target}> }}"))
+        ask = f"ASK {{ <{code_iri}> <{SKOS.broader}>* <{target}> }}"
+        return bool(store.query(ask, use_default_graph_as_union=True))
 
     assert up(ISO + "US-CA", ISO + "US")
     assert up(ISO + "FR-75C", ISO + "FR-IDF") and up(ISO + "FR-75C", ISO + "FR")
     assert up(str(NUTS["DE111"]), ISO + "DE")
     # NUTS writes Greece EL; ISO writes it GR.
     assert up(str(NUTS["EL30"]), ISO + "GR")
-    assert bool(store.query(f"ASK {{ <{NUTS['EL']}> <{SKOS.exactMatch}> <{ISO}GR> }}"))
+    assert up(str(NUTS["EL"]), ISO + "GR")
+    assert len(list(store.quads_for_pattern(NamedNode(str(NUTS["EL"])), SKOS_EXACT_MATCH, None))) == 1
     # Kosovo has a NUTS code but no ISO 3166-1 code: its NUTS concept stays unlinked.
-    assert not bool(store.query(f"ASK {{ <{NUTS['XK']}> <{SKOS.broader}> ?country }}"))
-    countries = store.query(f"SELECT (COUNT(?c) AS ?n) WHERE {{ <{ISO[:-1]}> <{SKOS.hasTopConcept}> ?c }}")
-    assert int(next(iter(countries))["n"].value) == 249
+    kosovo = NamedNode(str(NUTS["XK"]))
+    assert list(store.quads_for_pattern(kosovo, NamedNode(str(SKOS.broader)), None)) == []
+    assert list(store.quads_for_pattern(kosovo, SKOS_EXACT_MATCH, None)) == []
+    # Only the regions asked for and their broader regions: US, US-CA, FR, FR-IDF, FR-75C, DE, GR.
+    concepts = store.quads_for_pattern(None, NamedNode(str(SKOS.inScheme)), NamedNode(ISO[:-1]))
+    assert sorted(quad.subject.value[len(ISO) :] for quad in concepts) == [
+        "DE",
+        "FR",
+        "FR-75C",
+        "FR-IDF",
+        "GR",
+        "US",
+        "US-CA",
+    ]
 
 
-def test_generator_reproduces_the_shipped_iso_file(tmp_path: Path, repo_root: Path) -> None:
-    out = tmp_path / "iso3166.ttl"
-    subprocess.run(
-        [sys.executable, str(repo_root / "scripts" / "build_iso3166_vocab.py"), "--output", str(out)],
-        check=True,
+def test_the_concept_index_knows_every_iso_code_but_ships_no_file(concepts: ConceptIndex) -> None:
+    assert len(concepts.concepts("iso3166")) == len(iso_regions()) > 5000
+    assert not (resource_dir("ontology") / "vocab" / "iso3166.ttl").exists()
+    assert concepts.label(ISO + "DZ-16") == "Alger"
+    assert concepts.value(ISO + "DZ-16", str(SKOS.broader)) == ISO + "DZ"
+
+
+def test_a_store_holds_only_the_regions_its_studies_use(us_built: BuiltStudy) -> None:
+    store = Store()
+    store_study(store, us_built)
+    regions = [q for q in store.quads_for_pattern(None, None, None, NamedNode(REGIONS_GRAPH))]
+    # The scheme (6 triples: type, title, description, rights, source, and one top concept, US) and five
+    # concepts of 7 triples each (type, scheme, notation, label, definition, country code, and broader
+    # or top concept): US, US-CA, US-NV, US-MI, US-OH. No NUTS region, so no NUTS-to-ISO link.
+    assert len(regions) == 6 + 5 * 7
+    # The study graph states nothing about the regions themselves.
+    assert not list(store.quads_for_pattern(NamedNode(ISO + "US-CA"), None, None, us_built.result.graph))
+
+
+def test_two_studies_in_one_region_give_each_row_once(tmp_path: Path, us_built: BuiltStudy) -> None:
+    # A second study with the same regions (only its name differs): the regions graph is shared, so the
+    # union default graph holds each region triple once and the rows do not double.
+    other = copy_with(tmp_path, "datapackage.yaml", "name: us-clusters", "name: us-clusters-copy")
+    store = Store()
+    store_study(store, us_built)
+    alone = run(store, "smes_reached_outside_core")
+    store_study(store, build_package(other))
+    label = store.query(
+        f"SELECT ?label WHERE {{ <{ISO}US-CA> <{SKOS.prefLabel}> ?label }}", use_default_graph_as_union=True
     )
-    assert out.read_bytes() == (resource_dir("ontology") / "vocab" / "iso3166.ttl").read_bytes()
+    assert [row["label"].value for row in label] == ["California"]
+    both = run(store, "smes_reached_outside_core")
+    assert len(both) == 2 * len(alone) == 2
+    assert {row[3] for row in both} == {
+        DATA + "organisation/sierra-sensors",
+        "https://example.org/id/us-clusters-copy/organisation/sierra-sensors",
+    }

@@ -15,7 +15,7 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -27,6 +27,7 @@ from kg.build.writer import GraphWriter as _Writer
 from kg.build.writer import SourceMap
 from kg.build.writer import StudyIds as _Ids
 from kg.ontology.concepts import ConceptIndex
+from kg.ontology.iso3166 import region_quads
 from kg.ontology.namespaces import (
     DCAT,
     DCTERMS,
@@ -62,12 +63,14 @@ _DCAT_VERSION = "http://www.w3.org/ns/dcat#version"  # DCAT 3; missing from rdfl
 
 @dataclass
 class BuildResult:
-    """The quads of one study graph, with its name, source map and counts."""
+    """The quads of one study graph, with its name, source map and counts, and the quads of the shared
+    regions graph that its ISO 3166 regions need (see :func:`kg.ontology.iso3166.region_quads`)."""
 
     graph: NamedNode
     quads: list[Quad]
     source_map: SourceMap
     classes: dict[str, int]
+    regions: list[Quad] = field(default_factory=list)
 
     @property
     def triples(self) -> int:
@@ -112,7 +115,10 @@ def build_study(
     _describe_study(w, data, ids, study_iri, built_at or build_timestamp(), concepts)
     write_tables(StudyTables(w, ids, data, concepts, study_iri))
     _copy_imports(w, data)
-    return BuildResult(w.graph, w.quads, source_map, class_counts(w.quads))
+    # The regions go to a graph of their own, shared by every study of a store, so that two studies in
+    # one region do not state its concept twice (a union default graph would then give rows twice).
+    regions = region_quads(q.object.value for q in w.quads if isinstance(q.object, NamedNode))
+    return BuildResult(w.graph, w.quads, source_map, class_counts(w.quads), regions)
 
 
 def class_counts(quads: Iterable[Quad]) -> dict[str, int]:

@@ -101,10 +101,11 @@ def _imported_privacy_flags(checked: CheckedPackage) -> list[Problem]:
 
 def store_study(store: Store, built: BuiltStudy, derived: Sequence[Quad] = ()) -> None:
     """Load the ontology and vocabularies, then replace the study's graph and the graphs of ``derived``
-    quads (such as its assessment), and nothing else."""
+    quads (such as its assessment), and nothing else; the study's regions are added to the shared
+    regions graph, which keeps those of the other studies."""
     install_ontology(store)
     graphs = {built.result.graph} | {q.graph_name for q in derived if isinstance(q.graph_name, NamedNode)}
-    replace_graphs(store, [*built.result.quads, *derived], graphs)
+    replace_graphs(store, [*built.result.quads, *built.result.regions, *derived], graphs)
 
 
 def write_graph(quads: list[Quad], output: Path | None, fmt: str) -> bytes | None:

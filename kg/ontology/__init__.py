@@ -2,6 +2,7 @@
 
 - ``resources.resource_dir``: where the bundled ontology, shapes, queries and sample study live.
 - ``concepts.load_concepts``: every SKOS concept, looked up by slug, notation or label.
+- ``iso3166.region_quads``: the ISO 3166 regions (from pycountry) and NUTS-to-ISO links a study uses.
 - ``loading.parse_rdf``: one RDF file's quads, within the parser limits (entities, nesting, literal size).
 - ``loading.load_store``: RDF files merged into one in-memory store.
 - ``loading.load_with_imports``: the same, plus the bundled stand-ins of the ontologies they import.

@@ -18,6 +18,7 @@ import pyoxigraph
 
 from kg.errors import ResourceMissingError
 from kg.ontology import resources
+from kg.ontology.iso3166 import concept_statements, iso_regions
 from kg.ontology.namespaces import VOCAB_BASE
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -57,11 +58,16 @@ class ConceptIndex:
         self._suggestions: dict[tuple[str, str, int], list[str]] = {}
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path]) -> ConceptIndex:
-        """Build an index from SKOS Turtle files; concepts belong to the scheme named by skos:inScheme."""
+    def from_files(cls, paths: Iterable[Path], iso3166: bool = True) -> ConceptIndex:
+        """Build an index from SKOS Turtle files; concepts belong to the scheme named by skos:inScheme.
+
+        With ``iso3166`` (the default) the index also holds the ISO 3166 countries and subdivisions
+        (scheme ``iso3166``), which come from pycountry rather than from a file."""
         index = cls()
         for path in paths:
             index._add_file(path)
+        if iso3166:
+            index._add_iso3166()
         index._finish()
         return index
 
@@ -75,26 +81,26 @@ class ConceptIndex:
             if not isinstance(subject, pyoxigraph.NamedNode):
                 continue
             obj = triple.object
-            iri = subject.value
-            predicate = triple.predicate.value
             if isinstance(obj, pyoxigraph.NamedNode):
-                text = obj.value
-                language = None
+                self._add_statement(subject.value, triple.predicate.value, obj.value, None)
             elif isinstance(obj, pyoxigraph.Literal):
-                text = obj.value
-                language = obj.language
-            else:
-                continue
-            self._props.setdefault(iri, {}).setdefault(predicate, []).append(text)
-            if predicate in (_IN_SCHEME, _TOP_CONCEPT_OF) and text.startswith(VOCAB_BASE):
-                self._scheme_of.setdefault(iri, text[len(VOCAB_BASE) :])
-            elif predicate == _NOTATION:
-                self._notation.setdefault(iri, text)
-            elif predicate == _PREF_LABEL and (
-                language == "en" or (language is None and iri not in self._label)
-            ):
-                # An English label beats an untagged one.
-                self._label[iri] = text
+                self._add_statement(subject.value, triple.predicate.value, obj.value, obj.language)
+
+    def _add_iso3166(self) -> None:
+        # The ISO 3166 lists come from pycountry, not from a vocabulary file: see kg.ontology.iso3166.
+        for region in iso_regions().values():
+            for predicate, value, language, _ in concept_statements(region):
+                self._add_statement(region.iri, predicate, value, language)
+
+    def _add_statement(self, iri: str, predicate: str, text: str, language: str | None) -> None:
+        self._props.setdefault(iri, {}).setdefault(predicate, []).append(text)
+        if predicate in (_IN_SCHEME, _TOP_CONCEPT_OF) and text.startswith(VOCAB_BASE):
+            self._scheme_of.setdefault(iri, text[len(VOCAB_BASE) :])
+        elif predicate == _NOTATION:
+            self._notation.setdefault(iri, text)
+        elif predicate == _PREF_LABEL and (language == "en" or (language is None and iri not in self._label)):
+            # An English label beats an untagged one.
+            self._label[iri] = text
 
     def _finish(self) -> None:
         for iri in sorted(self._scheme_of):

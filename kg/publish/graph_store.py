@@ -26,6 +26,7 @@ from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple, se
 from kg import __version__
 from kg.build.store import ontology_quads
 from kg.errors import IcgpError, InputError
+from kg.ontology.iso3166 import REGIONS_GRAPH
 from kg.ontology.loading import parse_rdf
 from kg.query.parameters import iri_term
 from kg.query.run import (
@@ -277,12 +278,15 @@ def study_data(path: Path, graph: str | None = None) -> dict[str, list[Triple]]:
         result = build_package(path).result
         for quad in result.quads:
             add(result.graph.value, quad.triple)
+        if result.regions:
+            # The shared regions graph keeps its name even with --graph: it is not the study's data.
+            found[REGIONS_GRAPH] = [quad.triple for quad in result.regions]
     elif path.is_dir():
         store = read_only_store(path)
         for quad in store.quads_for_pattern(None, None, None, None):
             name = quad.graph_name
             if isinstance(name, NamedNode):
-                if name.value not in reference:
+                if name.value not in reference or name.value == REGIONS_GRAPH:
                     add(name.value, quad.triple)
             elif isinstance(name, DefaultGraph):
                 add(None, quad.triple)
@@ -404,20 +408,27 @@ def publish(
     check_endpoint(endpoint)
     data = study_data(path, graph)
     report = PublishReport(endpoint, replace)
-    batches: list[tuple[str, list[Triple], bool]] = [(name, triples, False) for name, triples in data.items()]
+    batches: list[tuple[str, list[Triple], bool]] = [
+        (name, triples, False) for name, triples in data.items() if name != REGIONS_GRAPH
+    ]
     if vocabularies:
         by_graph: dict[str, list[Triple]] = {}
         for quad in ontology_quads():
             if isinstance(quad.graph_name, NamedNode):
                 by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
         batches += [(name, by_graph[name], True) for name in sorted(by_graph)]
+    if REGIONS_GRAPH in data:
+        # Sent with or without the vocabularies: the study's regions are part of what it needs.
+        batches.append((REGIONS_GRAPH, data[REGIONS_GRAPH], True))
     for name, triples, reference in batches:
         # Reference graphs are always replaced: adding them twice would only duplicate nothing, but a
         # replaced vocabulary must not keep concepts that a newer version dropped.
         status, done = 0, 0
         for number, part in enumerate(chunks(triples, chunk)):
             try:
-                answer = send_graph(endpoint, name, part, (replace or reference) and number == 0, timeout)
+                # The regions graph is shared by every study on the server: added to, never replaced.
+                first = number == 0 and name != REGIONS_GRAPH
+                answer = send_graph(endpoint, name, part, (replace or reference) and first, timeout)
             except PublishError as exc:
                 if number == 0:
                     raise

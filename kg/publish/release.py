@@ -49,6 +49,7 @@ from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
 from kg.errors import InputError
 from kg.files import write_failure
 from kg.ontology import resources
+from kg.ontology.iso3166 import REGIONS_GRAPH, document_header
 from kg.ontology.loading import parse_rdf
 from kg.ontology.namespaces import BIBO, DCAT, DCTERMS, FOAF, ICGP, PROV, RDF, RDFS, SCHEMA, VOCAB_BASE, XSD
 from kg.package.schemas import TABLES
@@ -354,6 +355,10 @@ def make_release(
         if graph in ontology_graphs or graph.startswith(STAGING_PREFIX):
             continue
         quads = select_quads(opened.store, [graph])
+        if graph == REGIONS_GRAPH:
+            # Region concepts and links: no study data, so no privacy flags to read or personal data to strip.
+            data[graph] = quads
+            continue
         dated = _dated(quads)
         moved += [q for q in quads if _volatile(q, dated)]
         policy = given or recorded_policy(quads)
@@ -524,6 +529,29 @@ def _write_rdf(
         )
         parts.append(_part(f"vocab-{scheme}", graph, "vocabulary", quads, dists, graph=graph))
     for graph, quads in data.items():
+        if graph == REGIONS_GRAPH:
+            # The ISO 3166 regions the released studies use: a vocabulary document, though made for this data.
+            quads = [*quads, *document_header()]
+            released += quads
+            dists = [
+                bundle.write(f"vocab/iso3166.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+                for suffix, fmt in _VOCAB_FORMATS
+            ]
+            title = _literal(quads, graph, str(DCTERMS.title)) or "ISO 3166 regions"
+            description = _literal(quads, graph, str(DCTERMS.description)) or title
+            parts.append(
+                _part(
+                    "vocab-iso3166",
+                    graph,
+                    "vocabulary",
+                    quads,
+                    dists,
+                    graph=graph,
+                    title=title,
+                    description=description,
+                )
+            )
+            continue
         name = _data_name(graph)
         released += quads
         dists = [

@@ -30,6 +30,7 @@ from pyoxigraph import Literal, NamedNode
 from kg.errors import InputError, ResourceMissingError
 from kg.ontology import resources
 from kg.ontology.concepts import ConceptIndex, load_concepts
+from kg.ontology.iso3166 import ISO_BASE
 from kg.ontology.namespaces import PREFIXES, VOCAB_BASE
 from kg.ontology.vocabularies import entries
 from kg.query.sparql_text import group_kinds, tokens, where_group_start
@@ -154,6 +155,7 @@ def _prefixes() -> dict[str, str]:
     found = dict(PREFIXES)
     for path in resources.vocabulary_files():
         found.setdefault(path.stem, f"{VOCAB_BASE}{path.stem}/")
+    found.setdefault("iso3166", ISO_BASE)  # made from pycountry, not a file
     return found
 
 

@@ -25,6 +25,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg.errors import IcgpError, InputError
 from kg.ontology import resources
+from kg.ontology.iso3166 import ISO_BASE
 from kg.ontology.namespaces import PREFIXES, VOCAB_BASE
 from kg.package.safe_input import spreadsheet_safe, terminal_safe
 
@@ -172,6 +173,7 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "md")
 
 def _all_prefixes() -> dict[str, str]:
     found = {f"{p.stem}": f"{VOCAB_BASE}{p.stem}/" for p in resources.vocabulary_files()}
+    found["iso3166"] = ISO_BASE  # made from pycountry, not a file
     found.update(PREFIXES)
     return found
 

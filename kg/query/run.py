@@ -35,6 +35,7 @@ from kg import __version__
 from kg.build.store import ONTOLOGY_GRAPH, install_ontology, vocabulary_graph
 from kg.errors import InputError
 from kg.ontology import resources
+from kg.ontology.iso3166 import REGIONS_GRAPH
 from kg.ontology.loading import parse_rdf
 from kg.query.parameters import Parameter, ParameterisedQuery, Term, near_misses
 from kg.query.results import Cell, EndpointError, QueryResult
@@ -65,8 +66,13 @@ RDF_SUFFIXES: dict[str, RdfFormat] = {
 
 
 def reference_graphs() -> list[str]:
-    """Names of the graphs holding the ontology and each vocabulary."""
-    return [ONTOLOGY_GRAPH.value] + [vocabulary_graph(p).value for p in resources.vocabulary_files()]
+    """Names of the graphs holding the ontology and each vocabulary, and the shared regions graph (the ISO
+    3166 regions the stored studies use)."""
+    return (
+        [ONTOLOGY_GRAPH.value]
+        + [vocabulary_graph(p).value for p in resources.vocabulary_files()]
+        + [REGIONS_GRAPH]
+    )
 
 
 class Target(Protocol):

@@ -112,7 +112,9 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
         return Validation(str(path), sort_problems([*checked.problems, note]), [], engine, False)
     built = build_study(buildable, concepts)
     subjects = {_text(q.subject) for q in built.quads}
-    data = DataGraph(chain((q.triple for q in ontology_quads()), (q.triple for q in built.quads)))
+    data = DataGraph(
+        chain((q.triple for q in ontology_quads()), (q.triple for q in [*built.quads, *built.regions]))
+    )
     results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
     imported = _imported_origins(checked)
     flagged = {(p.file, p.row, p.column) for p in checked.problems if p.row is not None}
