@@ -953,7 +953,9 @@ def serve_command(
     policy = None
     if opened.built is not None:
         descriptor = opened.built.checked.descriptor
-        policy = Policy(descriptor.public_quotes, descriptor.public_responses)
+        policy = Policy(
+            descriptor.public_quotes, descriptor.public_responses, public_contacts=descriptor.public_contacts
+        )
     server = Server(
         opened.store,
         host,

@@ -28,7 +28,7 @@ def english(graph: Graph, term: URIRef, predicate: URIRef) -> list[Literal]:
 def test_class_and_property_counts(ontology: Graph) -> None:
     assert len(icgp_terms(ontology, OWL.Class)) == 91
     assert len(icgp_terms(ontology, OWL.ObjectProperty)) == 95
-    assert len(icgp_terms(ontology, OWL.DatatypeProperty)) == 42
+    assert len(icgp_terms(ontology, OWL.DatatypeProperty)) == 43
     assert len(icgp_terms(ontology, OWL.AnnotationProperty)) == 4
 
 

@@ -1309,6 +1309,8 @@ SAMPLE_FIRST_ROWS: dict[str, tuple[int, list[Row]]] = {
     "assessments_by_cluster": (0, []),
     "assessment_history": (0, []),
     "assessment_evidence": (0, []),
+    # The sample states no coordinates (tests/test_places.py covers the query).
+    "organisations_in_bounding_box": (0, []),
     "single_coder_codes": (
         16,
         [

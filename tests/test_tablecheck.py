@@ -76,6 +76,12 @@ def test_valid_package_has_no_problems_and_parsed_rows(concepts: ConceptIndex) -
         "nace": "85.42",
         "website": None,
         "wikidata": "Q42",
+        "latitude": None,
+        "longitude": None,
+        "address": None,
+        "identifiers": None,
+        "contact_person": None,
+        "contact_email": None,
     }
     # A lower-case NUTS code and a notation resolve like the canonical names.
     office = result.tables["organisations"][2].values
@@ -653,7 +659,7 @@ def test_suggestions_in_a_large_id_set_find_one_edit_neighbours() -> None:
 # The table and column list of the working contract (binding).
 CONTRACT_COLUMNS = {
     "organisations": "id name actor_type actor_subtype size_class employees founded nuts nace website "
-    "wikidata",
+    "wikidata latitude longitude address identifiers contact_person contact_email",
     "clusters": "id name nuts specialisations managed_by founded lifecycle_stage excellence_label",
     "memberships": "cluster organisation role since until",
     "interactions": "id source target interaction_type linkage intensity year evidence",

@@ -176,6 +176,9 @@ def _describe_study(
     # Recorded in the graph so that a release made from a store knows what it may publish.
     w.add(dataset, str(ICGP.publicQuotes), boolean_literal(d.public_quotes), "public")
     w.add(dataset, str(ICGP.publicResponses), boolean_literal(d.public_responses), "public")
+    if d.public_contacts:
+        # Stated only when true, so that the graphs of packages without contacts stay as they were.
+        w.add(dataset, str(ICGP.publicContacts), boolean_literal(True), "public")
     for licence in d.licenses:
         w.iri(dataset, str(DCTERMS.license), licence.path, "licenses")
     for index, contributor in enumerate(d.contributors, 1):

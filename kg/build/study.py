@@ -81,7 +81,11 @@ def build_package(path: Path) -> BuiltStudy:
 def _imported_privacy_flags(checked: CheckedPackage) -> list[Problem]:
     """A violation for each imported RDF file that states a privacy flag: only the descriptor decides
     what a release may publish, and a release from a store reads the flags recorded in the graph."""
-    flags = {str(ICGP.publicQuotes): "public_quotes", str(ICGP.publicResponses): "public_responses"}
+    flags = {
+        str(ICGP.publicQuotes): "public_quotes",
+        str(ICGP.publicResponses): "public_responses",
+        str(ICGP.publicContacts): "public_contacts",
+    }
     problems = []
     for name, triples in checked.imports.items():
         stated = sorted({flags[t.predicate.value] for t in triples if t.predicate.value in flags})

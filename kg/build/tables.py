@@ -8,6 +8,7 @@ resource that two tables mention is located where it was first written.
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,18 @@ _CENT = Decimal("0.01")
 _MATURITY_MODELS = {"DMA": "dma", "ACATECH": "acatech"}
 _NACE_BASE = "http://data.europa.eu/ux2/nace2/"
 _WIKIDATA_BASE = "http://www.wikidata.org/entity/"
+_GEO = "http://www.opengis.net/ont/geosparql#"
+_WKT = NamedNode(_GEO + "wktLiteral")
+_ADMS = "http://www.w3.org/ns/adms#"
+# The agency that assigns each scheme's identifiers, as adms:schemeAgency names it.
+IDENTIFIER_AGENCIES = {
+    "wikidata": "Wikidata",
+    "ror": "Research Organization Registry (ROR)",
+    "lei": "Global Legal Entity Identifier Foundation (GLEIF)",
+    "opencorporates": "OpenCorporates",
+    "register": "National company register",
+    "source": "The source database of the study",
+}
 _EVENT_CLASS = {
     "focus-group": ICGP.FocusGroupSession,
     "interview": ICGP.Interview,
@@ -107,6 +120,46 @@ def write_organisations(t: StudyTables) -> None:
         wikidata = v.get("wikidata")
         if wikidata:
             w.iri(org, str(OWL.sameAs), _WIKIDATA_BASE + str(wikidata), "wikidata")
+        _write_place(t, org, "organisation", v)
+        for item in v.get("identifiers") or ():
+            scheme, _, value = str(item).partition(":")
+            # The value may hold '/' or spaces (a register number): one escaped segment of the IRI.
+            local = f"{v['id']}/{scheme}/{urllib.parse.quote(value, safe='')}"
+            identifier = w.subject(ids("identifier", local), _ADMS + "Identifier")
+            w.add(org, _ADMS + "identifier", identifier, "identifiers")
+            w.text(identifier, str(SKOS.notation), value, "identifiers")
+            w.text(identifier, _ADMS + "schemeAgency", IDENTIFIER_AGENCIES[scheme], "identifiers")
+        if v.get("contact_email") or v.get("contact_person"):
+            # Personal data: a resource of its own, so that a release can leave it out whole.
+            contact = w.subject(ids("contact", v["id"]), str(SCHEMA.ContactPoint))
+            w.add(org, str(SCHEMA.contactPoint), contact, "contact_email")
+            w.text(contact, str(SCHEMA.email), v.get("contact_email"), "contact_email")
+            w.text(contact, str(SCHEMA.name), v.get("contact_person"), "contact_person")
+
+
+def wkt_point(longitude: float, latitude: float) -> str:
+    """A WGS 84 point as WKT, longitude first (GeoSPARQL's default CRS, CRS84), up to 7 decimals."""
+
+    def number(value: float) -> str:
+        text = f"{value:.7f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    return f"POINT({number(longitude)} {number(latitude)})"
+
+
+def _write_place(t: StudyTables, subject: NamedNode, kind: str, v: Mapping[str, Any]) -> None:
+    """A resource's point (GeoSPARQL) and street address (schema.org), from its row's columns."""
+    w, ids = t.w, t.ids
+    latitude, longitude = v.get("latitude"), v.get("longitude")
+    if latitude is not None and longitude is not None:
+        geometry = w.subject(ids("geometry", f"{kind}/{v['id']}"), _GEO + "Geometry")
+        w.add(subject, _GEO + "hasGeometry", geometry, "latitude")
+        w.add(geometry, _GEO + "asWKT", Literal(wkt_point(longitude, latitude), datatype=_WKT), "latitude")
+    address = v.get("address")
+    if address:
+        postal = w.subject(ids("address", f"{kind}/{v['id']}"), str(SCHEMA.PostalAddress))
+        w.add(subject, str(SCHEMA.address), postal, "address")
+        w.text(postal, str(SCHEMA.streetAddress), address, "address")
 
 
 def write_clusters(t: StudyTables) -> None:

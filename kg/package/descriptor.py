@@ -62,6 +62,7 @@ class Descriptor:
     base: str = DEFAULT_DATA_BASE
     public_quotes: bool = False
     public_responses: bool = False
+    public_contacts: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 

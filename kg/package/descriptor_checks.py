@@ -170,7 +170,7 @@ class _DescriptorChecker:
         methods = self._methods()
         language = self._language()
         base = self._base()
-        quotes, responses = self._public()
+        quotes, responses, contacts = self._public()
         self.table_files = table_files(self.raw.get("resources"), self.files, self.problem)
         return Descriptor(
             name=name,
@@ -187,6 +187,7 @@ class _DescriptorChecker:
             base=base,
             public_quotes=quotes,
             public_responses=responses,
+            public_contacts=contacts,
             raw=self.raw,
             lines=self.lines,
         )
@@ -509,36 +510,37 @@ class _DescriptorChecker:
 
     # -- privacy flags --
 
-    def _public(self) -> tuple[bool, bool]:
+    def _public(self) -> tuple[bool, bool, bool]:
         value = self.raw.get("public")
         if value is None:
-            return False, False
+            return False, False, False
         if not isinstance(value, dict):
             self.problem(
                 "package.descriptor",
                 "public",
-                "public must be a mapping {quotes: true|false, responses: true|false}",
+                "public must be a mapping {quotes: true|false, responses: true|false, contacts: true|false}",
                 value=value,
-                expected="{quotes: boolean, responses: boolean}",
+                expected="{quotes: boolean, responses: boolean, contacts: boolean}",
             )
-            return False, False
+            return False, False, False
         quotes = self._public_flag(value, "quotes")
         responses = self._public_flag(value, "responses")
+        contacts = self._public_flag(value, "contacts")
         for key in value:
-            if key not in ("quotes", "responses"):
+            if key not in ("quotes", "responses", "contacts"):
                 self.problem(
                     "package.descriptor",
                     "public",
-                    f"public has an unknown entry '{key}'; only quotes and responses are read",
+                    f"public has an unknown entry '{key}'; only quotes, responses and contacts are read",
                     line_key=f"public.{key}",
                     value=key,
-                    expected="quotes or responses",
+                    expected="quotes, responses or contacts",
                     severity=Severity.WARNING,
                 )
-        return quotes, responses
+        return quotes, responses, contacts
 
     def _public_flag(self, public: dict[str, Any], part: str) -> bool:
-        """The ``quotes`` or ``responses`` flag; False if absent or (with a problem) not a boolean."""
+        """The ``quotes``, ``responses`` or ``contacts`` flag: False if absent or (reported) not a boolean."""
         flag = public.get(part, False)
         if not isinstance(flag, bool):
             self.problem(

@@ -5,7 +5,8 @@ type, format and constraints; primaryKey; foreignKeys) and add a few keys of the
 ``icgp:``: ``icgp:scheme`` (the cell names a concept of that vocabulary), ``icgp:list`` (the cell holds
 a ``;``-separated list), ``icgp:default`` (the concept meant by an empty cell), ``icgp:format``
 (``scale`` for ``MIN-MAX`` cells), ``icgp:expected`` (what a pattern means, in words) and, per table,
-``icgp:checks`` (rules between columns or tables: ``order``, ``within-length``, ``within-scale``).
+``icgp:checks`` (rules between columns or tables: ``order``, ``within-length``, ``within-scale``,
+``together``).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ class _LinkChecker:
     ) -> None:
         self.results = results
         self.table_files = table_files
+        self.log = log
         self.add = log.add
         # References into damaged tables that are not among the rows read: target table -> files -> count.
         self.unchecked: dict[str, dict[str, int]] = {}
@@ -159,6 +160,8 @@ class _LinkChecker:
                 self._within_scale(result, options)
             elif check.kind == "framework-columns":
                 self._framework_columns(result, options)
+            elif check.kind == "together":
+                self._together(result, options["first"], options["second"])
             else:  # pragma: no cover - a schema error, caught by the schema tests
                 raise ValueError(f"unknown check {check.kind!r} in the {result.schema.name} schema")
 
@@ -184,6 +187,28 @@ class _LinkChecker:
                     value=shown_last,
                     expected=f"{'a date' if is_date else 'a value'} not before {start} ({shown_first})",
                     severity=severity,
+                )
+
+    def _together(self, result: TableResult, first: str, second: str) -> None:
+        # Half a pair (a latitude without its longitude) places nothing: say which cell is missing. A cell
+        # that was given but refused (out of range) is reported already and counts as given.
+        flagged = {(p.row, p.column) for p in self.log.problems if p.file == result.file}
+        for row in result.rows:
+            given = {
+                name: row.values.get(name) is not None or (row.line, name) in flagged
+                for name in (first, second)
+            }
+            if given[first] != given[second]:
+                missing = second if given[first] else first
+                present = first if given[first] else second
+                self.add(
+                    result.file,
+                    "table.required",
+                    f"{missing} is empty while {present} is given; give both or neither",
+                    row=row.line,
+                    column=missing,
+                    value="",
+                    expected=f"{missing} together with {present}",
                 )
 
     def _lookup(self, result: TableResult, options: dict[str, str], wanted: str) -> dict[str, object] | None:

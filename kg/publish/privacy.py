@@ -107,6 +107,9 @@ _RESPONSE_COUNT = str(ICGP.responseCount)
 
 _PUBLIC_QUOTES = str(ICGP.publicQuotes)
 _PUBLIC_RESPONSES = str(ICGP.publicResponses)
+_PUBLIC_CONTACTS = str(ICGP.publicContacts)
+# An organisation's contact person and e-mail: personal data, built as a resource of this class.
+_CONTACT_CLASSES = {str(SCHEMA.ContactPoint), "http://schema.org/ContactPoint"}
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class Policy:
     public_responses: bool = False
     # Survey aggregates over fewer respondents are left out unless survey answers are public anyway.
     min_cell_size: int = MIN_CELL_SIZE
+    public_contacts: bool = False
 
 
 def recorded_policy(quads: Sequence[Quad]) -> Policy | None:
@@ -126,13 +130,14 @@ def recorded_policy(quads: Sequence[Quad]) -> Policy | None:
     flags, so a statement from elsewhere in the graph (imported RDF in a store built before imports were
     refused from stating them) can narrow what is published but never widen it."""
     values: dict[str, set[str]] = {}
+    flags = (_PUBLIC_QUOTES, _PUBLIC_RESPONSES, _PUBLIC_CONTACTS)
     for quad in quads:
-        if quad.predicate.value in (_PUBLIC_QUOTES, _PUBLIC_RESPONSES) and isinstance(quad.object, Literal):
+        if quad.predicate.value in flags and isinstance(quad.object, Literal):
             values.setdefault(quad.predicate.value, set()).add(quad.object.value)
     if not values:
         return None
-    holds = {name: values.get(name, {"false"}) == {"true"} for name in (_PUBLIC_QUOTES, _PUBLIC_RESPONSES)}
-    return Policy(holds[_PUBLIC_QUOTES], holds[_PUBLIC_RESPONSES])
+    holds = {name: values.get(name, {"false"}) == {"true"} for name in flags}
+    return Policy(holds[_PUBLIC_QUOTES], holds[_PUBLIC_RESPONSES], public_contacts=holds[_PUBLIC_CONTACTS])
 
 
 @dataclass(frozen=True)
@@ -169,15 +174,22 @@ class Stripped:
     responses: int
     small_cells: int = 0
     min_cell_size: int = MIN_CELL_SIZE
+    contacts: int = 0
 
     def notes(self) -> list[str]:
-        """What a release report should say about the survey aggregates left out (none if none were)."""
-        if not self.small_cells:
-            return []
-        return [
-            f"left out {self.small_cells} survey aggregate(s) over fewer than {self.min_cell_size} "
-            "respondents (or stating no count): their means would give away the answers"
-        ]
+        """What a release report should say about the survey aggregates and contact points left out."""
+        notes = []
+        if self.small_cells:
+            notes.append(
+                f"left out {self.small_cells} survey aggregate(s) over fewer than {self.min_cell_size} "
+                "respondents (or stating no count): their means would give away the answers"
+            )
+        if self.contacts:
+            notes.append(
+                f"left out {self.contacts} contact point(s) (contact persons and e-mail addresses): personal "
+                "data, published only when the descriptor says public: {contacts: true}"
+            )
+        return notes
 
 
 def _typed(quads: Iterable[Quad], classes: set[str]) -> set[str]:
@@ -209,13 +221,14 @@ def small_cells(quads: Sequence[Quad], minimum: int = MIN_CELL_SIZE) -> set[str]
 
 
 def strip_private(quads: Sequence[Quad], policy: Policy) -> Stripped:
-    """Drop quotes and survey answers the policy does not make public, and survey aggregates over fewer
-    than ``policy.min_cell_size`` respondents unless answers are public (every statement about them and
-    every link to them)."""
+    """Drop quotes, survey answers and contact points the policy does not make public, and survey
+    aggregates over fewer than ``policy.min_cell_size`` respondents unless answers are public (every
+    statement about them and every link to them)."""
     quotes = set() if policy.public_quotes else _typed(quads, {_QUOTE_CLASS})
     responses = set() if policy.public_responses else _typed(quads, {_RESPONSE_CLASS})
     cells = set() if policy.public_responses else small_cells(quads, policy.min_cell_size) - responses
-    private = quotes | responses | cells
+    contacts = set() if policy.public_contacts else _typed(quads, _CONTACT_CLASSES)
+    private = quotes | responses | cells | contacts
     if not private:
         return Stripped(list(quads), 0, 0, 0, policy.min_cell_size)
     kept = [
@@ -224,7 +237,7 @@ def strip_private(quads: Sequence[Quad], policy: Policy) -> Stripped:
         if node_value(q.subject) not in private
         and not (isinstance(q.object, NamedNode | BlankNode) and q.object.value in private)
     ]
-    return Stripped(kept, len(quotes), len(responses), len(cells), policy.min_cell_size)
+    return Stripped(kept, len(quotes), len(responses), len(cells), policy.min_cell_size, len(contacts))
 
 
 def person_classes(ontology: Store | None = None) -> set[str]:
@@ -273,9 +286,17 @@ def _name_pattern(names: set[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def find_personal_data(quads: Sequence[Quad], classes: set[str] | None = None) -> list[Finding]:
-    """Statements in ``quads`` that would publish a person's name or an e-mail address, sorted."""
+def find_personal_data(
+    quads: Sequence[Quad], classes: set[str] | None = None, public_contacts: bool = False
+) -> list[Finding]:
+    """Statements in ``quads`` that would publish a person's name or an e-mail address, sorted.
+
+    With ``public_contacts`` (the descriptor made contacts public), the contact points' own statements
+    are allowed; an e-mail address anywhere else is still a finding."""
     persons = _typed(quads, classes if classes is not None else person_classes())
+    allowed = _typed(quads, _CONTACT_CLASSES) if public_contacts else set()
+    if allowed:
+        quads = [q for q in quads if node_value(q.subject) not in allowed]
     findings: set[Finding] = set()
     names: set[str] = set()
     for person in persons:
@@ -320,8 +341,9 @@ def find_personal_data(quads: Sequence[Quad], classes: set[str] | None = None) -
     return sorted(findings, key=lambda f: (f.resource, f.predicate, f.value))
 
 
-def guard(quads: Sequence[Quad], classes: set[str] | None = None) -> None:
-    """Raise ``PrivacyError`` when ``quads`` (meant for a public graph) carry personal data."""
-    findings = find_personal_data(quads, classes)
+def guard(quads: Sequence[Quad], classes: set[str] | None = None, public_contacts: bool = False) -> None:
+    """Raise ``PrivacyError`` when ``quads`` (meant for a public graph) carry personal data (see
+    :func:`find_personal_data`)."""
+    findings = find_personal_data(quads, classes, public_contacts)
     if findings:
         raise PrivacyError(findings)

@@ -341,7 +341,9 @@ def make_release(
     given: Policy | None = None
     if opened.built is not None:
         descriptor = opened.built.checked.descriptor
-        given = Policy(descriptor.public_quotes, descriptor.public_responses)
+        given = Policy(
+            descriptor.public_quotes, descriptor.public_responses, public_contacts=descriptor.public_contacts
+        )
     policies: list[Policy] = []
 
     # Data graphs: everything in the store except the ontology and vocabulary graphs.
@@ -374,7 +376,7 @@ def make_release(
         report.notes += stripped.notes()
         kept = _without_private_checksums(stripped.quads, quads, policy)
         try:
-            guard(kept, classes)
+            guard(kept, classes, policy.public_contacts)
         except PrivacyError as exc:  # collect the findings of every graph before refusing
             refused.append(exc)
             continue
@@ -384,6 +386,7 @@ def make_release(
     policy = Policy(
         all(p.public_quotes for p in policies) if policies else False,
         all(p.public_responses for p in policies) if policies else False,
+        public_contacts=all(p.public_contacts for p in policies) if policies else False,
     )
 
     release_iri = f"{RELEASE_BASE}{version}"
