@@ -8,10 +8,11 @@ serialises as N-Quads, Turtle and RDF/XML and parses back to the same quads with
 exception is a crash.
 
 The base package is the hand-written ``tests/fixtures/build/mini`` (every table, one or two rows) plus
-two ``maturity`` rows, the one table it lacks. The bundled sample has the same tables but takes about
-2.5 s per example to check, build and serialise (0.5 s to build, 2 s to serialise 16,000 quads), so a
-budget of about 20 s would allow some 8 examples in all; the mini package takes about 30 ms, which
-allows some 40 examples per table. The mutated cell goes through the same code either way.
+two ``maturity`` rows and two ``sites`` rows, the tables it lacks. The bundled sample has the same
+tables but no sites, and takes about 2.5 s per example to check, build and serialise (0.5 s to
+build, 2 s to serialise 16,000 quads), so a budget of about 20 s would allow some 8 examples in all;
+the mini package takes about 30 ms, which allows some 40 examples per table. The mutated cell goes
+through the same code either way.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ MINI = Path(__file__).parent / "fixtures" / "build" / "mini"
 MATURITY = "organisation,date,framework,dimension,score,stage,evidence\r\n" + (
     "acme,2021-03-01,DMA,DMA1,41,,\r\nacme,2021-03-01,DMA,DMA2,52,,fg1\r\n"
 )
+# Two sites of organisations of the mini package, one with a point and an address, one bare.
+SITES = "id,organisation,name,nuts,latitude,longitude,address\r\n" + (
+    "acme-north,acme,Acme North,DE111,48.78,9.18,Hauptstraße 1\r\nuni-lab,uni,,DE111,,,\r\n"
+)
 BUILT_AT = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 # About 10 s on two shared cores; ICGP_FUZZ_EXAMPLES runs a deeper search (same seed, more examples).
 EXAMPLES_PER_TABLE = int(os.environ.get("ICGP_FUZZ_EXAMPLES", "40"))
@@ -71,8 +76,8 @@ def base() -> Base:
     package = open_package(MINI)
     package = replace(
         package,
-        texts={**package.texts, "maturity": MATURITY},
-        table_files={**package.table_files, "maturity": "maturity.csv"},
+        texts={**package.texts, "maturity": MATURITY, "sites": SITES},
+        table_files={**package.table_files, "maturity": "maturity.csv", "sites": "sites.csv"},
     )
     cells = {table: list(csv.reader(io.StringIO(text, newline=""))) for table, text in package.texts.items()}
     concepts = load_concepts()

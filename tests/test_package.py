@@ -196,7 +196,7 @@ def test_resources_locate_tables_and_are_checked(concepts: ConceptIndex) -> None
             12,
             "resources",
             "resource 3 names the table 'orgs', which study packages do not have; the tables are "
-            "organisations, clusters, memberships, interactions, adoptions, maturity, activities, "
+            "organisations, sites, clusters, memberships, interactions, adoptions, maturity, activities, "
             "participations, sources, participants, codebook, segments, survey_items, respondents, "
             "survey_responses",
         ),

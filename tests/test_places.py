@@ -4,6 +4,7 @@ list of incubators (tests/fixtures/regions/dz-incubators)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -98,22 +99,31 @@ def test_the_fixture_builds_its_places_identifiers_and_contacts(dz_built: BuiltS
     assert objects(quads, org, "https://schema.org/contactPoint") == {contact}
     assert objects(quads, contact, "https://schema.org/email") == {"contact@alger-tech.example.org"}
     assert objects(quads, contact, "https://schema.org/name") == {"Amina Benali"}
-    # Five organisations have coordinates, two an address, four a contact point, all six an identifier.
+    # Five organisations and two sites have coordinates, two organisations and a site an address, four
+    # organisations a contact point, all six an identifier.
     kinds = {
-        GEO + "hasGeometry": 5,
-        "https://schema.org/address": 2,
+        GEO + "hasGeometry": 5 + 2,
+        "https://schema.org/address": 2 + 1,
         "https://schema.org/contactPoint": 4,
         ADMS + "identifier": 7,
     }
     for predicate, count in kinds.items():
         assert len([q for q in quads if q.predicate.value == predicate]) == count, predicate
-    # The wilayas the study uses, with Algeria above them: DZ, DZ-09, DZ-16, DZ-25, DZ-31.
+    sites = objects(quads, org, "http://www.w3.org/ns/org#hasSite")
+    assert sites == {DATA + "site/alger-tech-oran", DATA + "site/alger-tech-setif"}
+    oran = DATA + "site/alger-tech-oran"
+    assert objects(quads, oran, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == {
+        "http://www.w3.org/ns/org#Site"
+    }
+    assert objects(quads, oran, "https://w3id.org/icgp/ontology#locatedIn") == {ISO + "DZ-31"}
+    assert objects(quads, DATA + "geometry/site/alger-tech-oran", GEO + "asWKT") == {"POINT(-0.64 35.7)"}
+    # The wilayas the study uses, with Algeria above them: DZ, DZ-09, DZ-16, DZ-19 (a site), DZ-25, DZ-31.
     regions = sorted(
         q.subject.value[len(ISO) :]
         for q in dz_built.result.regions
         if q.predicate.value == "http://www.w3.org/2004/02/skos/core#inScheme"
     )
-    assert regions == ["DZ", "DZ-09", "DZ-16", "DZ-25", "DZ-31"]
+    assert regions == ["DZ", "DZ-09", "DZ-16", "DZ-19", "DZ-25", "DZ-31"]
 
 
 @pytest.mark.parametrize("fmt", ["nt", "ttl", "nq"])
@@ -136,9 +146,11 @@ def test_the_points_come_back_as_wkt_in_rdflib_and_pyoxigraph(dz_built: BuiltStu
     points = [WKT_POINT.match(text) for text in from_rdflib]
     assert [(float(m.group(1)), float(m.group(2))) for m in points if m] == [
         (-0.6308, 35.6971),
+        (-0.64, 35.7),
         (2.8277, 36.47),
         (3.0588, 36.7538),
         (3.06, 36.785),
+        (5.41, 36.19),
         (6.6147, 36.365),
     ]
 
@@ -178,6 +190,7 @@ def test_the_bounding_box_query_lists_the_organisations_inside(dz_store: Store) 
             DATA + "organisation/alger-tech-incubator",
             "Alger Tech Incubator",
             "Incubator",
+            None,
             ISO + "DZ-16",
             "POINT(3.0588 36.7538)",
             "3.0588",
@@ -187,6 +200,7 @@ def test_the_bounding_box_query_lists_the_organisations_inside(dz_store: Store) 
             DATA + "organisation/casbah-logiciels",
             "Casbah Logiciels SARL",
             "Small enterprise",
+            None,
             ISO + "DZ-16",
             "POINT(3.06 36.785)",
             "3.06",
@@ -196,14 +210,20 @@ def test_the_bounding_box_query_lists_the_organisations_inside(dz_store: Store) 
             DATA + "organisation/mitidja-agritech",
             "Mitidja Agritech",
             "Startup",
+            None,
             ISO + "DZ-09",
             "POINT(2.8277 36.47)",
             "2.8277",
             "36.47",
         ),
     ]
-    # The default box is the whole world; an edge counts as inside.
-    assert len(run(dz_store, "organisations_in_bounding_box")) == 5
+    # The default box is the whole world: five organisations' points and two sites'; an edge counts.
+    world = run(dz_store, "organisations_in_bounding_box")
+    assert len(world) == 7
+    assert [(r[3], r[4]) for r in world if r[3]] == [
+        (DATA + "site/alger-tech-oran", ISO + "DZ-31"),
+        (DATA + "site/alger-tech-setif", ISO + "DZ-19"),
+    ]
     edge = {"west": "-0.6308", "east": "-0.6308", "south": "35.6971", "north": "35.6971"}
     assert [r[1] for r in run(dz_store, "organisations_in_bounding_box", edge)] == ["Oran Cowork"]
 
@@ -238,6 +258,16 @@ def test_an_identifier_of_an_unknown_scheme_is_refused(tmp_path: Path) -> None:
     assert "SCHEME one of wikidata, ror, lei, opencorporates, register, source" in found[0].message
 
 
+def test_a_site_of_an_unknown_organisation_is_refused(tmp_path: Path) -> None:
+    package = copy_with(
+        tmp_path, "sites.csv", "alger-tech-setif,alger-tech-incubator", "alger-tech-setif,alger-tek"
+    )
+    found = validate_package(package).problems
+    assert [(p.rule, p.file, p.row, p.column, p.value) for p in found] == [
+        ("table.foreign-key", "sites.csv", 3, "organisation", "alger-tek")
+    ]
+
+
 def test_a_contact_email_that_is_no_address_is_refused(tmp_path: Path) -> None:
     package = copy_with(tmp_path, "organisations.csv", "info@cirta.example.org", "info at cirta")
     assert problems(package) == [("table.type", "organisations.csv", 5, "contact_email")]
@@ -261,6 +291,11 @@ def test_a_release_contains_no_email_address(tmp_path: Path) -> None:
     assert len(texts) > 100
     assert [name for name, text in texts.items() if EMAIL.search(text) or "Amina Benali" in text] == []
     assert any("left out 4 contact point(s)" in note for note in report.notes)
+    # Nor the checksum of the table that holds them, which would let a guessed address be confirmed.
+    digest = hashlib.sha256((DZ / "organisations.csv").read_bytes()).hexdigest()
+    control = hashlib.sha256((DZ / "clusters.csv").read_bytes()).hexdigest()
+    assert [name for name, text in texts.items() if digest in text] == []
+    assert [name for name, text in texts.items() if control in text]
     # The places and identifiers are public and stay.
     data = texts["data/dz-incubators.nq"]
     assert '"POINT(3.0588 36.7538)"^^<http://www.opengis.net/ont/geosparql#wktLiteral>' in data

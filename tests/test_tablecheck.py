@@ -660,6 +660,7 @@ def test_suggestions_in_a_large_id_set_find_one_edit_neighbours() -> None:
 CONTRACT_COLUMNS = {
     "organisations": "id name actor_type actor_subtype size_class employees founded nuts nace website "
     "wikidata latitude longitude address identifiers contact_person contact_email",
+    "sites": "id organisation name nuts latitude longitude address",
     "clusters": "id name nuts specialisations managed_by founded lifecycle_stage excellence_label",
     "memberships": "cluster organisation role since until",
     "interactions": "id source target interaction_type linkage intensity year evidence",

@@ -162,6 +162,18 @@ def _write_place(t: StudyTables, subject: NamedNode, kind: str, v: Mapping[str, 
         w.text(postal, str(SCHEMA.streetAddress), address, "address")
 
 
+def write_sites(t: StudyTables) -> None:
+    """The sites of organisations with several, each with its own region, point and address."""
+    w, ids = t.w, t.ids
+    for v in t.rows("sites"):
+        site = w.subject(ids("site", v["id"]), str(ORG.Site))
+        w.add(site, str(DCTERMS.identifier), Literal(str(v["id"])), "id")
+        w.add(w.node(ids("organisation", v["organisation"])), str(ORG.hasSite), site, "organisation")
+        w.text(site, str(RDFS.label), v.get("name"), "name")
+        w.iri(site, str(ICGP.locatedIn), v.get("nuts"), "nuts")
+        _write_place(t, site, "site", v)
+
+
 def write_clusters(t: StudyTables) -> None:
     """Innovation clusters with their place, specialisations, manager, age and labels."""
     w, ids = t.w, t.ids
@@ -485,6 +497,7 @@ def _write_survey_responses(t: StudyTables, dataset_iri: str) -> None:
 # In this order: see the module docstring for why the order matters.
 TABLE_WRITERS: tuple[Callable[[StudyTables], None], ...] = (
     write_organisations,
+    write_sites,
     write_clusters,
     write_memberships,
     write_interactions,

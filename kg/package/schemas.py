@@ -20,6 +20,7 @@ from typing import Any
 # Every table of a study package, in the order reports and documentation list them.
 TABLES: tuple[str, ...] = (
     "organisations",
+    "sites",
     "clusters",
     "memberships",
     "interactions",

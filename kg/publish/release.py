@@ -132,6 +132,8 @@ _QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
 # Package files (by table name) whose rows a release leaves out unless the descriptor makes them public.
 _QUOTE_TABLES = frozenset({"segments"})
 _RESPONSE_TABLES = frozenset({"survey_responses"})
+_CONTACT_TABLES = frozenset({"organisations"})
+_CONTACT_POINT = str(SCHEMA.ContactPoint)
 
 
 def _without_private_checksums(kept: Sequence[Quad], original: Sequence[Quad], policy: Policy) -> list[Quad]:
@@ -139,8 +141,9 @@ def _without_private_checksums(kept: Sequence[Quad], original: Sequence[Quad], p
 
     A checksum of a small private file (a few coded quotes, one respondent's answers) can be confirmed
     by guessing the file. Hashes are dropped from the build's record of package files (the quote and
-    answer tables, and ``imports/``, which may hold either), a QDA project (quotes) and a survey
-    import's answers (responses), each when the policy keeps that content private.
+    answer tables, and ``imports/``, which may hold either; the organisations table when it holds
+    contacts), a QDA project (quotes) and a survey import's answers (responses), each when the policy
+    keeps that content private.
     ``original`` is the graph before stripping, which still says which data set the answers belonged to.
     """
     private_files: set[str] = set()
@@ -148,6 +151,11 @@ def _without_private_checksums(kept: Sequence[Quad], original: Sequence[Quad], p
         private_files |= _QUOTE_TABLES
     if not policy.public_responses:
         private_files |= _RESPONSE_TABLES
+    if not policy.public_contacts and any(
+        q.predicate.value == _TYPE and node_value(q.object) == _CONTACT_POINT for q in original
+    ):
+        # The organisations table then holds contact e-mails the release leaves out.
+        private_files |= _CONTACT_TABLES
     if not private_files:
         return list(kept)
     label_iri = str(RDFS.label)
