@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import rdflib
+from graph_compare import isomorphic
 from pyoxigraph import Literal, NamedNode, Quad, Store
 from served import icgp_serve
 from typer.testing import CliRunner
@@ -33,7 +34,6 @@ from kg.publish.serve import _accepts
 from kg.publish.serve_guard import servable_quads
 from kg.publish.site import write_site
 from kg.query.catalogue import catalogue
-from tests.graph_compare import isomorphic
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "build" / "mini"

@@ -89,6 +89,7 @@ EMPTY_ON_THE_SAMPLE: dict[str, str] = {
     "assessment_history": "the sample stores no assessment",
     "assessments_by_cluster": "the sample stores no assessment",
     "eurostat_indicator_by_year": "the sample's Eurostat rows are for Germany, the default area is EU27",
+    "organisations_in_bounding_box": "the sample has no coordinates (test_places.py checks its exact rows)",
     "assess:assessment/roadmap_barriers[from=2021-01-01][to=2021-06-30]": "no SME passage was collected then",
 }
 
@@ -276,7 +277,6 @@ def raise_failures(failures: list[str]) -> None:
 # between runs (with the plan it picks), so a case that passes shows as XPASS in the summary (-rX).
 _SORT = "SR319/SR478: Virtuoso cannot sort rows holding a string over about 4 KB (the evidence list)"
 _C4 = "SQ156 Bad dfe in sqlo_place_exp: the period BINDs (the rewrite of the other gp_c* queries fixes it)"
-_LEVEL = "extra rows on Virtuoso; not the level comparison (casting the parameter changes nothing)"
 _CODES = "rows missing or extra on Virtuoso where coded passages meet"
 VIRTUOSO_DIFFERS: dict[str, str] = {
     "activities_for_barrier_and_technology": "3 of 4 rows missing",
@@ -288,7 +288,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "barriers_by_region": _CODES + " regions (every row missing)",
     "barriers_by_region[level=3]": _CODES + " regions (24 of 25 rows missing)",
     "capacity_building_gaps": _CODES + " activities (1 extra row)",
-    "eurostat_sme_adoption_vs_baseline": "integer division in the share (xsd:decimal(1000 * ...) fixes it)",
     "evidence_chain": "11 extra rows of passages on Virtuoso",
     "gp_c1_dominance": _SORT,
     "gp_c2_propulsive_dynamism": _SORT,
@@ -299,8 +298,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "gp_c5_polarisation": "polarisationPassages is 0 on Virtuoso",
     "gp_c5_polarisation[from=2021-01-01][to=2021-06-30]": "polarisationPassages is 0 on Virtuoso",
     "gp_c6_backwash_risk": _SORT,
-    "smes_reached_outside_core": _LEVEL,
-    "smes_reached_outside_core[level=3]": _LEVEL,
     "assess:assessment/roadmap_barriers": "5 rows missing, 1 extra: it joins the SME members wrongly",
     "assess:gp_c4_spread_effects": _C4,
     "assess:gp_c4_spread_effects[from=2021-01-01][to=2021-06-30]": _C4,

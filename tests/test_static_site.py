@@ -12,12 +12,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import html5lib
 import pytest
 import rdflib
+from graph_compare import isomorphic
 from pyoxigraph import NamedNode, RdfFormat, parse
 from typer.testing import CliRunner
 
 from cli import app
 from kg.publish.release_pages import htaccess
-from tests.graph_compare import isomorphic
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "build" / "mini"
 FILES_URL = "https://files.example.org/icgp/"
