@@ -440,46 +440,62 @@ def build_command(
 
     Exit 0 when built, 2 when the package could not be read or has violations (nothing is written then).
     """
+    from kg.build.rebuild import can_swap
     from kg.build.store import open_store, settle_store
-    from kg.build.study import InvalidPackageError, build_package, format_for, store_study, write_graph
+    from kg.build.study import (
+        BuiltStudy,
+        InvalidPackageError,
+        build_package,
+        build_to_store,
+        format_for,
+        store_built,
+        store_study,
+        write_graph,
+    )
 
     to_stdout = output is not None and str(output) == "-"
     fmt = format_for(None if to_stdout else output, output_format)
+    # Into a store that can be rebuilt beside itself, the graph is streamed and never held whole;
+    # an output file or an assessment needs it in memory.
+    streamed = store is not None and output is None and not with_assessment and can_swap(store)
     try:
-        built = build_package(path)
+        outcome = build_to_store(path, store) if streamed and store else build_package(path)
     except InvalidPackageError as exc:
         _print_problems(exc.problems)
         fail(str(exc))
-    if built.warnings:
-        _print_problems(built.warnings, limit=20)
-    extra: list[Any] = []
-    if with_assessment:
-        from kg.assess.stored import assess_built
+    if outcome.warnings:
+        _print_problems(outcome.warnings, limit=20)
+    if isinstance(outcome, BuiltStudy):
+        extra: list[Any] = []
+        if with_assessment:
+            from kg.assess.stored import assess_built
 
-        extra = assess_built(built)
-    target = open_store(store)
-    # Serialise only when asked: a file is written atomically before the store changes, stdout after.
-    data = None
-    if output is not None:
-        data = write_graph(
-            built.result.quads + built.result.regions + extra, None if to_stdout else output, fmt
-        )
-    store_study(target, built, extra)
-    if store is not None:
-        settle_store(target)
-    if data is not None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    result = built.result
+            extra = assess_built(outcome)
+        # Serialise only when asked: a file is written atomically before the store changes, stdout after.
+        data = None
+        if output is not None:
+            data = write_graph(
+                outcome.result.quads + outcome.result.regions + extra, None if to_stdout else output, fmt
+            )
+        if store is not None and can_swap(store):
+            store_built(store, outcome, extra)
+        else:
+            target = open_store(store)
+            store_study(target, outcome, extra)
+            if store is not None:
+                settle_store(target)
+        if data is not None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
     lines = [
-        f"built study '{built.checked.descriptor.name}' into graph <{result.graph.value}>"
+        f"built study '{outcome.checked.descriptor.name}' into graph <{outcome.graph.value}>"
         + (f" in the store at {store}" if store else " (in memory)"),
         # The build runs the table checks only; saying "0 warnings" would hide what the shapes find.
-        f"  {result.triples} triples, {len(built.warnings)} warning(s) from the table checks "
+        f"  {outcome.triples} triples, {len(outcome.warnings)} warning(s) from the table checks "
         f"(the graph's shapes are checked by 'icgp validate {path}')",
         "  resources per class:",
     ]
-    for cls, count in sorted(result.classes.items(), key=lambda item: (-item[1], item[0])):
+    for cls, count in sorted(outcome.classes.items(), key=lambda item: (-item[1], item[0])):
         lines.append(f"    {count:>7}  {_curie(cls)}")
     if output is not None and not to_stdout:
         lines.append(f"  written to {output} ({fmt})")
@@ -1182,7 +1198,6 @@ def query_run_command(
     """
     import shutil
 
-    from kg.publish.query_charts import CHART_KINDS, chart_svg, require_chart
     from kg.query import results
     from kg.query import run as sparql
     from kg.query.catalogue import find_query
@@ -1192,10 +1207,14 @@ def query_run_command(
     sources = [s for s in (store, data, package, endpoint) if s]
     if len(sources) > 1:
         fail("give at most one of --store, --data, --package and --endpoint")
-    if chart is not None and chart not in CHART_KINDS:
-        fail(f"--chart {chart!r}: choose one of {', '.join(CHART_KINDS)}")
-    if chart is not None and output_format is not QueryFormat.table:
-        fail("give either --chart (an SVG chart) or --format (a table), not both")
+    if chart is not None:
+        # matplotlib takes a second to import: only a chart pays for it.
+        from kg.publish.query_charts import CHART_KINDS, chart_svg, require_chart
+
+        if chart not in CHART_KINDS:
+            fail(f"--chart {chart!r}: choose one of {', '.join(CHART_KINDS)}")
+        if output_format is not QueryFormat.table:
+            fail("give either --chart (an SVG chart) or --format (a table), not both")
     query = find_query(name)
     if chart is not None:
         require_chart(query, chart)  # before the query runs: a missing header key needs no data to show

@@ -24,10 +24,10 @@ from kg.build.tables import StudyTables, write_tables
 
 # The short private names are the ones _describe_study's signature has always used.
 from kg.build.writer import GraphWriter as _Writer
-from kg.build.writer import SourceMap
+from kg.build.writer import QuadSink, SourceMap
 from kg.build.writer import StudyIds as _Ids
 from kg.ontology.concepts import ConceptIndex
-from kg.ontology.iso3166 import region_quads
+from kg.ontology.iso3166 import REGION_BASES, region_quads
 from kg.ontology.namespaces import (
     DCAT,
     DCTERMS,
@@ -47,10 +47,12 @@ from kg.package.table_checks import CheckedPackage
 __all__ = [
     "BuildResult",
     "SourceMap",
+    "StreamedStudy",
     "boolean_literal",
     "build_study",
     "build_timestamp",
     "class_counts",
+    "stream_study",
     "study_graph_iri",
     "timestamp_literal",
 ]
@@ -105,20 +107,66 @@ def build_study(
     data: CheckedPackage, concepts: ConceptIndex, built_at: dt.datetime | None = None
 ) -> BuildResult:
     """Build the quads of one study's named graph from checked tables that have no violations."""
+    source_map = SourceMap()
+    w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), source_map)
+    _write_study(w, data, concepts, built_at)
+    # The regions go to a graph of their own, shared by every study of a store, so that two studies in
+    # one region do not state its concept twice (a union default graph would then give rows twice).
+    regions = region_quads(_region_iris(w.quads))
+    return BuildResult(w.graph, w.quads, source_map, class_counts(w.quads), regions)
+
+
+@dataclass
+class StreamedStudy:
+    """What a streamed build leaves behind: the graph's name, its size and the regions graph's quads."""
+
+    graph: NamedNode
+    triples: int
+    regions: list[Quad]
+
+
+def stream_study(
+    data: CheckedPackage,
+    concepts: ConceptIndex,
+    sink: QuadSink,
+    built_at: dt.datetime | None = None,
+    batch: int = 100_000,
+) -> StreamedStudy:
+    """Build the same quads as :func:`build_study`, handing them to ``sink`` ``batch`` at a time.
+
+    Memory stays bounded by the batch: no quad list and no source map is kept (the regions a study
+    names are, a few hundred IRIs at most)."""
+    regions: set[str] = set()
+
+    def forward(quads: list[Quad]) -> None:
+        regions.update(_region_iris(quads))
+        sink(quads)
+
+    w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), None, forward, batch)
+    _write_study(w, data, concepts, built_at)
+    w.flush()
+    return StreamedStudy(w.graph, w.count, region_quads(regions))
+
+
+def _region_iris(quads: Iterable[Quad]) -> set[str]:
+    return {
+        q.object.value
+        for q in quads
+        if isinstance(q.object, NamedNode) and q.object.value.startswith(REGION_BASES)
+    }
+
+
+def _write_study(
+    w: _Writer, data: CheckedPackage, concepts: ConceptIndex, built_at: dt.datetime | None
+) -> None:
     if not data.ok:
         raise ValueError("build_study needs a package without violations; check it first")
     study_id, base = data.descriptor.name, data.descriptor.base
-    source_map = SourceMap()
-    w = _Writer(study_graph_iri(base, study_id), source_map)
     ids = _Ids(base, study_id)
     study_iri = ids("study", study_id)
     _describe_study(w, data, ids, study_iri, built_at or build_timestamp(), concepts)
     write_tables(StudyTables(w, ids, data, concepts, study_iri))
     _copy_imports(w, data)
-    # The regions go to a graph of their own, shared by every study of a store, so that two studies in
-    # one region do not state its concept twice (a union default graph would then give rows twice).
-    regions = region_quads(q.object.value for q in w.quads if isinstance(q.object, NamedNode))
-    return BuildResult(w.graph, w.quads, source_map, class_counts(w.quads), regions)
 
 
 def class_counts(quads: Iterable[Quad]) -> dict[str, int]:
@@ -135,9 +183,9 @@ def _copy_imports(w: _Writer, data: CheckedPackage) -> None:
         w.at(name, None)
         for triple in triples:
             subject = triple.subject
-            if isinstance(subject, NamedNode):
+            if isinstance(subject, NamedNode) and w.source_map is not None:
                 w.source_map.origins.setdefault(subject.value, (name, None))
-            w.quads.append(Quad(subject, triple.predicate, triple.object, w.graph))
+            w.append(Quad(subject, triple.predicate, triple.object, w.graph))
 
 
 def _describe_study(

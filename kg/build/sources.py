@@ -19,6 +19,7 @@ from kg.ontology import resources
 
 _STORE_MARKERS = ("CURRENT", "IDENTITY")  # files RocksDB (under pyoxigraph) writes into every store folder
 
+
 @dataclass
 class Source:
     """An opened input: a store (in memory for a package) and, for a package, what its build produced."""

@@ -6,6 +6,7 @@ so any of them can be replaced without touching the others.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kg.ontology import resources
 from kg.ontology.namespaces import ONTOLOGY_IRI, VOCAB_BASE
 
 ONTOLOGY_GRAPH = NamedNode(ONTOLOGY_IRI)
+_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def open_store(path: Path | None = None) -> Store:
@@ -43,6 +45,14 @@ def settle_store(store: Store) -> None:
         raise InputError(
             f"the store was written but could not be compacted ({exc}); free disk space and build again"
         ) from exc
+
+
+def graph_class_counts(store: Store, graph: NamedNode) -> dict[str, int]:
+    """Resources per class in one graph of a store: distinct subjects of each ``rdf:type``, as
+    :func:`kg.build.builder.class_counts` counts them in a list of quads (a store holds each quad once,
+    so counting the typing quads of one graph counts distinct subjects)."""
+    typed = store.quads_for_pattern(None, _RDF_TYPE, None, graph)
+    return dict(Counter(q.object.value for q in typed if isinstance(q.object, NamedNode)))
 
 
 def vocabulary_graph(vocab_file: Path) -> NamedNode:

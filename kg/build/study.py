@@ -12,11 +12,13 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store
 
-from kg.build.builder import BuildResult, SourceMap, build_study
+from kg.build.builder import BuildResult, SourceMap, build_study, stream_study, study_graph_iri
+from kg.build.bulk_feed import BulkFeed
+from kg.build.rebuild import rebuild_store
 from kg.build.serialize import FORMATS, SUFFIXES, format_for, sorted_quads, write_quads
-from kg.build.store import install_ontology, replace_graphs
+from kg.build.store import graph_class_counts, install_ontology, replace_graphs
 from kg.errors import InputError
-from kg.ontology.concepts import load_concepts
+from kg.ontology.concepts import ConceptIndex, load_concepts
 from kg.ontology.namespaces import ICGP
 from kg.package.table_checks import CheckedPackage, check_path
 from kg.problems import Problem, Severity, sort_problems
@@ -29,9 +31,12 @@ __all__ = [
     "OUTPUT_FORMATS",
     "BuiltStudy",
     "InvalidPackageError",
+    "StoredStudy",
     "build_package",
+    "build_to_store",
     "format_for",
     "sorted_quads",
+    "store_built",
     "store_study",
     "write_graph",
 ]
@@ -65,17 +70,82 @@ class BuiltStudy:
         """Problems below violation level that did not stop the build."""
         return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
 
+    @property
+    def graph(self) -> NamedNode:
+        """Name of the study's graph."""
+        return self.result.graph
+
+    @property
+    def triples(self) -> int:
+        """Number of triples in the study graph."""
+        return self.result.triples
+
+    @property
+    def classes(self) -> dict[str, int]:
+        """Resources per class in the study graph."""
+        return self.result.classes
+
+
+@dataclass
+class StoredStudy:
+    """What a build straight into an on-disk store produced: its graph, size and resources per class."""
+
+    checked: CheckedPackage
+    graph: NamedNode
+    triples: int
+    classes: dict[str, int]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems below violation level that did not stop the build."""
+        return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
+
 
 def build_package(path: Path) -> BuiltStudy:
     """Check the package at ``path`` and build its graph in memory; raise if it has violations."""
     concepts = load_concepts()
+    checked = _checked_package(path, concepts)
+    return BuiltStudy(checked, build_study(checked, concepts))
+
+
+def build_to_store(path: Path, store_dir: Path) -> StoredStudy:
+    """Check the package at ``path`` and stream its graph into the on-disk store at ``store_dir``.
+
+    The graph is never held whole: its quads go to Oxigraph's bulk loader in batches while a fresh copy
+    of the store is written beside the old one (see :mod:`kg.build.rebuild`), so memory stays bounded
+    by the checked tables. Raise if the package has violations; nothing is written then."""
+    concepts = load_concepts()
+    checked = _checked_package(path, concepts)
+    graph = NamedNode(study_graph_iri(checked.descriptor.base, checked.descriptor.name))
+
+    def fill(store: Store) -> StoredStudy:
+        with BulkFeed(store) as feed:
+            streamed = stream_study(checked, concepts, feed.put)
+            feed.put(streamed.regions)
+        return StoredStudy(checked, graph, streamed.triples, graph_class_counts(store, graph))
+
+    return rebuild_store(store_dir, {graph}, fill)
+
+
+def store_built(store_dir: Path, built: BuiltStudy, derived: Sequence[Quad] = ()) -> None:
+    """What :func:`store_study` does, for an on-disk store rebuilt beside itself (bounded memory for the
+    store's own writes, and a failed write leaves the store as it was)."""
+    graphs = {built.result.graph} | {q.graph_name for q in derived if isinstance(q.graph_name, NamedNode)}
+
+    def fill(store: Store) -> None:
+        store.bulk_extend([*built.result.quads, *built.result.regions, *derived])
+
+    rebuild_store(store_dir, graphs, fill)
+
+
+def _checked_package(path: Path, concepts: ConceptIndex) -> CheckedPackage:
     checked = check_path(path, concepts)
     flagged = _imported_privacy_flags(checked)
     if flagged:
         checked = replace(checked, problems=[*checked.problems, *flagged])
     if not checked.ok:
         raise InvalidPackageError(path, sort_problems(checked.problems))
-    return BuiltStudy(checked, build_study(checked, concepts))
+    return checked
 
 
 def _imported_privacy_flags(checked: CheckedPackage) -> list[Problem]:

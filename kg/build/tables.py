@@ -18,23 +18,30 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from kg.build.writer import GraphWriter, StudyIds, slug
+from kg.ontology import namespaces
 from kg.ontology.concepts import ConceptIndex, scheme_iri
-from kg.ontology.namespaces import (
-    DCTERMS,
-    FOAF,
-    ICGP,
-    OA,
-    ORG,
-    OWL,
-    PROV,
-    QB,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SKOS,
-    XSD,
-)
+from kg.ontology.namespaces import PlainTerms
 from kg.package.table_checks import CheckedPackage
+
+# The writers read a namespace term for almost every quad: plain attributes keep that cheap.
+DCTERMS, FOAF, ICGP, OA, ORG, OWL, PROV, QB, RDF, RDFS, SCHEMA, SKOS, XSD = (
+    PlainTerms(namespace)
+    for namespace in (
+        namespaces.DCTERMS,
+        namespaces.FOAF,
+        namespaces.ICGP,
+        namespaces.OA,
+        namespaces.ORG,
+        namespaces.OWL,
+        namespaces.PROV,
+        namespaces.QB,
+        namespaces.RDF,
+        namespaces.RDFS,
+        namespaces.SCHEMA,
+        namespaces.SKOS,
+        namespaces.XSD,
+    )
+)
 
 _XSD_NON_NEGATIVE = NamedNode(str(XSD.nonNegativeInteger))
 _XSD_DECIMAL = NamedNode(str(XSD.decimal))

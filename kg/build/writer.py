@@ -8,8 +8,9 @@ study id and the rows' own ids, so the same input always yields the same quads a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from kg.ontology.namespaces import RDF, XSD
 
 Term = NamedNode | Literal
 
+_RDF_TYPE = str(RDF.type)
 _XSD_INTEGER = NamedNode(str(XSD.integer))
 _XSD_DATE_TIME = NamedNode(str(XSD.dateTime))
 
@@ -42,16 +44,42 @@ class SourceMap:
         return file, line, column
 
 
-class GraphWriter:
-    """Accumulates quads in one graph, caching IRIs and remembering where values came from."""
+QuadSink = Callable[[list[Quad]], None]
+"""Takes the quads of a streamed build, a batch at a time."""
 
-    def __init__(self, graph: str, source_map: SourceMap) -> None:
+
+class GraphWriter:
+    """Accumulates quads in one graph, caching IRIs and remembering where values came from.
+
+    With a ``sink`` the writer streams: every ``batch`` quads go to the sink and are forgotten, and so
+    are the cached IRIs, so that memory stays bounded whatever the size of the study. Without a source
+    map (``None``) nothing is recorded about origins, which also costs memory per resource."""
+
+    def __init__(
+        self, graph: str, source_map: SourceMap | None, sink: QuadSink | None = None, batch: int = 100_000
+    ) -> None:
         self.graph = NamedNode(graph)
         self.quads: list[Quad] = []
         self.source_map = source_map
+        self.sink = sink
+        self.batch = batch
+        self.written = 0
         self._nodes: dict[str, NamedNode] = {}
         self._file = ""
         self._line: int | None = 0
+
+    def flush(self) -> None:
+        """Hand the quads held so far to the sink (nothing without a sink)."""
+        if self.sink is not None and self.quads:
+            self.written += len(self.quads)
+            self.sink(self.quads)
+            self.quads = []
+            self._nodes.clear()
+
+    @property
+    def count(self) -> int:
+        """Quads written so far, streamed or held."""
+        return self.written + len(self.quads)
 
     def node(self, iri: str) -> NamedNode:
         """The node of an IRI, made once and reused."""
@@ -67,16 +95,26 @@ class GraphWriter:
     def subject(self, iri: str, *classes: str) -> NamedNode:
         """Start a resource, typing it and recording its origin."""
         node = self.node(iri)
-        self.source_map.origins.setdefault(iri, (self._file, self._line))
+        if self.source_map is not None:
+            self.source_map.origins.setdefault(iri, (self._file, self._line))
         for cls in classes:
-            self.add(node, str(RDF.type), self.node(cls))
+            self.add(node, _RDF_TYPE, self.node(cls))
         return node
 
     def add(self, s: NamedNode, p: str, o: Term, column: str | None = None) -> None:
         """Add one quad; the first column that feeds a predicate in a file is the one reported."""
-        self.quads.append(Quad(s, self.node(p), o, self.graph))
-        if column is not None:
+        predicate = self._nodes.get(p) or self.node(p)  # node(), inlined: this runs for every quad
+        self.quads.append(Quad(s, predicate, o, self.graph))
+        if column is not None and self.source_map is not None:
             self.source_map.columns.setdefault((self._file, p), column)
+        if self.sink is not None and len(self.quads) >= self.batch:
+            self.flush()
+
+    def append(self, quad: Quad) -> None:
+        """Add a quad made elsewhere (an imported file's triple, already in this graph)."""
+        self.quads.append(quad)
+        if self.sink is not None and len(self.quads) >= self.batch:
+            self.flush()
 
     def iri(self, s: NamedNode, p: str, iri: str | None, column: str | None = None) -> None:
         """Link to an IRI, unless it is None or empty."""
@@ -125,6 +163,9 @@ _NOT_IN_IRI = re.compile(
 )
 
 
+# Bounded: the ids of one row recur in the next rows (an organisation in its memberships, adoptions and
+# interactions), and a regular expression per id was a tenth of the build's time.
+@functools.lru_cache(maxsize=1 << 16)
 def iri_segment(text: str) -> str:
     """``text`` as it may stand in an IRI path: characters an IRI may not hold are percent-encoded
     (UTF-8); everything else, an id that is valid today included, is kept as it is."""

@@ -36,6 +36,8 @@ ISO_SCHEME = VOCAB_BASE + "iso3166"
 """The IRI of the ISO 3166 concept scheme; also the name of the graph that holds the regions in use."""
 ISO_BASE = ISO_SCHEME + "/"
 REGIONS_GRAPH = ISO_SCHEME
+REGION_BASES = (ISO_BASE, str(NUTS[""]))
+"""Every region IRI starts with one of these: the only IRIs :func:`region_quads` looks at."""
 """The graph of the ISO regions the stored studies use and of the NUTS-to-ISO country links."""
 
 # NUTS country codes that differ from the ISO 3166-1 code of the same country. Kosovo (NUTS XK) has no

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VANN, VOID, XSD
 
@@ -24,6 +26,30 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 def vocab(scheme: str) -> Namespace:
     """Namespace of the concepts of one ICGP SKOS scheme (``.../vocab/{scheme}/``)."""
     return Namespace(f"{VOCAB_BASE}{scheme}/")
+
+
+class PlainTerms:
+    """A namespace whose terms become plain attributes on first use.
+
+    rdflib checks the name and makes a new ``URIRef`` on every ``NS.term``; code that reads a term per
+    row or per triple (the builder, the OWL-RL closure) reads it through this wrapper at the cost of an
+    attribute read. The terms are the namespace's own, so nothing else changes."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> Any:
+        return self._namespace[name]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._namespace
 
 
 # Prefixes for serialisations and for SPARQL texts built by the library.

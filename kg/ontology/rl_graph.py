@@ -18,6 +18,8 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
+from kg.ontology.namespaces import PlainTerms
+
 _Triple = tuple[Node, Node, Node]
 _Pattern = tuple[Node | None, Node | None, Node | None]
 _Index = dict[Node, dict[Node, set[Node]]]
@@ -138,26 +140,6 @@ class IndexedGraph(Graph):
         yield from everything
 
 
-class _PlainTerms:
-    """A namespace whose terms become plain attributes on first use."""
-
-    def __init__(self, namespace: Any) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        term = getattr(self._namespace, name)
-        setattr(self, name, term)
-        return term
-
-    def __getitem__(self, name: str) -> Any:
-        return self._namespace[name]
-
-    def __contains__(self, term: object) -> bool:
-        return term in self._namespace
-
-
 @contextmanager
 def plain_namespaces() -> Iterator[None]:
     """Inside the block, owlrl's rule modules read OWL, RDF and RDFS terms as plain attributes.
@@ -171,7 +153,7 @@ def plain_namespaces() -> Iterator[None]:
         saved = [(module, name, module.__dict__[name]) for module, name in swaps if name in module.__dict__]
         try:
             for module, name, namespace in saved:
-                setattr(module, name, _PlainTerms(namespace))
+                setattr(module, name, PlainTerms(namespace))
             yield
         finally:
             for module, name, namespace in saved:

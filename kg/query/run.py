@@ -309,8 +309,10 @@ def labels_of(target: Target, result: QueryResult, graphs: Sequence[str] = ()) -
         query = (
             "SELECT DISTINCT ?iri ?property ?label WHERE {\n"
             f"  VALUES ?iri {{ {' '.join(terms[start : start + LABEL_BATCH])} }}\n"
-            f"  VALUES ?property {{ <{_SKOS_PREF_LABEL}> <{_RDFS_LABEL}> }}\n"
-            "  ?iri ?property ?label .\n"
+            # One branch per property, not a VALUES of properties: Oxigraph then scans the whole store
+            # for ?iri ?property ?label (0.5 s on a million triples instead of 10 ms).
+            f"  {{ ?iri <{_SKOS_PREF_LABEL}> ?label BIND(<{_SKOS_PREF_LABEL}> AS ?property) }}\n"
+            f"  UNION {{ ?iri <{_RDFS_LABEL}> ?label BIND(<{_RDFS_LABEL}> AS ?property) }}\n"
             "  FILTER(isLiteral(?label))\n"
             "}\n"
         )
