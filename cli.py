@@ -388,6 +388,23 @@ def _render_check(report: Any, fail_on: str, hermit: Any, owl_rl: Any = None) ->
 # icgp build
 
 
+def _progress_bar() -> Any:
+    """A rich progress display on stderr while a terminal watches; logs and pipes get only the closing
+    lines. A task with a total shows a bar and done/total, one without a spinner-like pulse."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
 def _curie(iri: str) -> str:
     """Shorten an IRI with the project's prefixes for display."""
     from kg.ontology.namespaces import PREFIXES
@@ -445,6 +462,7 @@ def build_command(
     from kg.build.study import (
         BuiltStudy,
         InvalidPackageError,
+        StoredStudy,
         build_package,
         build_to_store,
         format_for,
@@ -459,7 +477,16 @@ def build_command(
     # an output file or an assessment needs it in memory.
     streamed = store is not None and output is None and not with_assessment and can_swap(store)
     try:
-        outcome = build_to_store(path, store) if streamed and store else build_package(path)
+        if streamed and store:
+            with _progress_bar() as bar:
+                task = bar.add_task("checking tables", total=None)
+
+                def progress(step: str, quads: int) -> None:
+                    bar.update(task, description=f"{step}: {quads:,} quads" if quads else step)
+
+                outcome: BuiltStudy | StoredStudy = build_to_store(path, store, progress)
+        else:
+            outcome = build_package(path)
     except InvalidPackageError as exc:
         _print_problems(exc.problems)
         fail(str(exc))
@@ -477,13 +504,13 @@ def build_command(
             data = write_graph(
                 outcome.result.quads + outcome.result.regions + extra, None if to_stdout else output, fmt
             )
+        # Without --store the graph goes nowhere but the summary (and --output): no store to fill.
         if store is not None and can_swap(store):
             store_built(store, outcome, extra)
-        else:
+        elif store is not None:
             target = open_store(store)
             store_study(target, outcome, extra)
-            if store is not None:
-                settle_store(target)
+            settle_store(target)
         if data is not None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -1306,20 +1333,9 @@ def publish_command(
     succeeded, 1 when one failed (the message gives the HTTP status and the server's answer), 2 on bad
     input.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from kg.publish.graph_store import PublishError, publish
 
-    # A bar on stderr while a terminal watches; logs and pipes get only the closing lines.
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
+    bar = _progress_bar()
     tasks: dict[str, Any] = {}
 
     def sent(name: str, done: int, total: int) -> None:

@@ -84,6 +84,50 @@ def test_a_build_into_a_store_holds_exactly_the_in_memory_build(tmp_path: Path, 
     assert summary.graph == whole.result.graph
 
 
+def test_a_build_into_a_store_reports_its_steps(tmp_path: Path) -> None:
+    steps: list[tuple[str, int]] = []
+    build_to_store(MINI, tmp_path / "store", lambda step, quads: steps.append((step, quads)))
+    assert steps == [("checking", 0), ("building", 278), ("compacting", 278)]
+
+
+def test_the_cli_shows_the_build_steps_on_a_terminal(tmp_path: Path) -> None:
+    # A real terminal (a pseudo-terminal) on stderr: the progress display is drawn there.
+    import pty
+    import threading
+
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def read() -> None:  # a terminal is read while the program writes, or the program blocks
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    command = [sys.executable, "-c", "from cli import app; app(prog_name='icgp')", "build", str(MINI)]
+    done = subprocess.run(
+        [*command, "--store", str(tmp_path / "store")],
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=120,
+    )
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    assert done.returncode == 0
+    # The mini study builds faster than the display refreshes: its first step is what is drawn.
+    assert b"checking tables" in shown
+    assert b"\x1b[?25h" in shown  # the cursor comes back at the end
+    assert b"built study 'mini'" in done.stdout
+
+
 def test_graph_class_counts_counts_distinct_subjects_per_class() -> None:
     store = Store()
     graph, other = NamedNode("https://example.org/g"), NamedNode("https://example.org/other")

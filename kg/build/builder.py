@@ -131,18 +131,20 @@ def stream_study(
     sink: QuadSink,
     built_at: dt.datetime | None = None,
     batch: int = 100_000,
+    source_map: SourceMap | None = None,
 ) -> StreamedStudy:
     """Build the same quads as :func:`build_study`, handing them to ``sink`` ``batch`` at a time.
 
-    Memory stays bounded by the batch: no quad list and no source map is kept (the regions a study
-    names are, a few hundred IRIs at most)."""
+    Memory stays bounded by the batch: no quad list is kept, and no source map unless one is given (it
+    takes memory per resource; validation needs it to locate problems). The regions a study names are
+    kept, a few hundred IRIs at most."""
     regions: set[str] = set()
 
     def forward(quads: list[Quad]) -> None:
         regions.update(_region_iris(quads))
         sink(quads)
 
-    w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), None, forward, batch)
+    w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), source_map, forward, batch)
     _write_study(w, data, concepts, built_at)
     w.flush()
     return StreamedStudy(w.graph, w.count, region_quads(regions))

@@ -6,7 +6,7 @@ leaves the store and any output file exactly as they were.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ _SUFFIXES = SUFFIXES
 
 __all__ = [
     "OUTPUT_FORMATS",
+    "BuildProgress",
     "BuiltStudy",
     "InvalidPackageError",
     "StoredStudy",
@@ -108,20 +109,34 @@ def build_package(path: Path) -> BuiltStudy:
     return BuiltStudy(checked, build_study(checked, concepts))
 
 
-def build_to_store(path: Path, store_dir: Path) -> StoredStudy:
+BuildProgress = Callable[[str, int], None]
+"""Told the step a build is at ("checking", "building", "compacting") and the quads written so far."""
+
+
+def build_to_store(path: Path, store_dir: Path, progress: BuildProgress | None = None) -> StoredStudy:
     """Check the package at ``path`` and stream its graph into the on-disk store at ``store_dir``.
 
     The graph is never held whole: its quads go to Oxigraph's bulk loader in batches while a fresh copy
     of the store is written beside the old one (see :mod:`kg.build.rebuild`), so memory stays bounded
     by the checked tables. Raise if the package has violations; nothing is written then."""
+    tell = progress or (lambda step, quads: None)
+    tell("checking", 0)
     concepts = load_concepts()
     checked = _checked_package(path, concepts)
     graph = NamedNode(study_graph_iri(checked.descriptor.base, checked.descriptor.name))
+    written = [0]
 
     def fill(store: Store) -> StoredStudy:
         with BulkFeed(store) as feed:
-            streamed = stream_study(checked, concepts, feed.put)
+
+            def put(quads: list[Quad]) -> None:
+                feed.put(quads)
+                written[0] += len(quads)
+                tell("building", written[0])
+
+            streamed = stream_study(checked, concepts, put)
             feed.put(streamed.regions)
+        tell("compacting", written[0])
         return StoredStudy(checked, graph, streamed.triples, graph_class_counts(store, graph))
 
     return rebuild_store(store_dir, {graph}, fill)

@@ -21,10 +21,13 @@ constraint component, the severity, the source shape and the shape's ``sh:messag
 
 from __future__ import annotations
 
+import io
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, parse
 from pyoxigraph import serialize as ox_serialize
@@ -217,18 +220,38 @@ def _ntriples(triples: Iterable[Triple]) -> bytes:
 
 
 class DataGraph:
-    """The graph to validate, held both as N-Triples text and in an Oxigraph store (all in one graph)."""
+    """The graph to validate (all in one graph), written as N-Triples to a temporary file as it comes.
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
-        self.ntriples = _ntriples(triples)
+    Nothing holds the whole graph in Python: shacl-rust streams the file, and the Oxigraph store that the
+    SPARQL-based rules need is loaded from it after shacl-rust has finished, so the two engines never
+    hold the graph at the same time."""
+
+    def __init__(self, triples: Iterable[Triple] = ()) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the graph)
         self._store: Store | None = None
+        self.add(triples)
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Append triples (before the first validation)."""
+        ox_serialize(triples, self._file, format=RdfFormat.N_TRIPLES)
+
+    def reader(self) -> BinaryIO:
+        """The N-Triples, read from the start."""
+        self._file.flush()
+        self._file.seek(0)
+        return cast(BinaryIO, self._file)
+
+    @property
+    def ntriples(self) -> bytes:
+        """The whole graph as N-Triples bytes (for pySHACL, which parses text)."""
+        return self.reader().read()
 
     @property
     def store(self) -> Store:
         """The graph in an Oxigraph store, loaded on first use (after shacl-rust, to keep the peak low)."""
         if self._store is None:
             self._store = Store()
-            self._store.load(self.ntriples, format=RdfFormat.N_TRIPLES)
+            self._store.bulk_load(self.reader(), format=RdfFormat.N_TRIPLES)
         return self._store
 
     @classmethod
@@ -282,9 +305,9 @@ def _nt_term(text: str | None) -> object:
 def _validate_core_rust(data: DataGraph, shapes: Shapes) -> list[ShaclResult]:
     import shacl_rust  # type: ignore[import-untyped]
 
-    report = shacl_rust.validate(
-        data.ntriples.decode("utf-8"),
-        shapes.core_ntriples,
+    report = shacl_rust.validate_file(
+        data.reader(),
+        io.BytesIO(shapes.core_ntriples.encode("utf-8")),
         data_format="nt",
         shapes_format="nt",
         experimental_index=True,

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import NamedNode, Quad, RdfFormat
 
-from kg.build.builder import build_study
+from kg.build.builder import SourceMap, stream_study
 from kg.build.store import ontology_quads
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
@@ -110,11 +110,18 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
             "datapackage.yaml",
         )
         return Validation(str(path), sort_problems([*checked.problems, note]), [], engine, False)
-    built = build_study(buildable, concepts)
-    subjects = {_text(q.subject) for q in built.quads}
-    data = DataGraph(
-        chain((q.triple for q in ontology_quads()), (q.triple for q in [*built.quads, *built.regions]))
-    )
+    # Streamed into the data graph's file: the built graph is never held whole (the source map and the
+    # set of subjects take memory per resource, which locating the problems needs).
+    source_map = SourceMap()
+    subjects: set[str] = set()
+    data = DataGraph(q.triple for q in ontology_quads())
+
+    def take(quads: list[Quad]) -> None:
+        subjects.update(_text(q.subject) for q in quads)
+        data.add(q.triple for q in quads)
+
+    streamed = stream_study(buildable, concepts, take, source_map=source_map)
+    data.add(q.triple for q in streamed.regions)
     results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
     imported = _imported_origins(checked)
     flagged = {(p.file, p.row, p.column) for p in checked.problems if p.row is not None}
@@ -125,11 +132,11 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
             not checked.ok
             and result.value is not None
             and result.value.startswith(study_prefix)
-            and result.value not in built.source_map.origins
+            and result.value not in source_map.origins
         ):
             continue  # a reference to a row the package lacks (or that was left out): a table problem already
         origin = imported.get((result.focus, result.path or ""))
-        located = (origin, None, None) if origin else built.source_map.locate(result.focus, result.path)
+        located = (origin, None, None) if origin else source_map.locate(result.focus, result.path)
         if located is None:
             continue
         file, row, column = located
