@@ -173,7 +173,7 @@ def test_ctrl_c_stops_the_server_cleanly() -> None:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("http://127.0.0.1:")
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=30) == 0  # generous: a busy machine slows the shutdown
         assert process.stderr is not None
         assert "stopped" in process.stderr.read()
     finally:
