@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 from typer.testing import CliRunner
+from virtuoso import PASSWORD, USER, run_folder, shared_virtuoso, stop_shared_virtuoso
 
 from cli import app
 from kg.build.study import BuiltStudy, build_package, store_study
@@ -37,6 +38,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "sample_releases" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the run's shared Virtuoso if crashed workers left it up (the last worker to leave stops it)."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None and not os.environ.get("PYTEST_XDIST_WORKER"):
+        stop_shared_virtuoso(factory.getbasetemp())
 
 
 def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
@@ -150,3 +158,24 @@ def _make_sample_releases(base: Path) -> None:
     for process, log_name in runs:
         process.wait()
         assert process.returncode == 0, Path(log_name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test run's one Virtuoso (``tests/virtuoso.py``), shared by every xdist worker, holding the
+    sample study, the ontology and every vocabulary as ``icgp publish`` sends them; yields its base URL.
+
+    Hold ``virtuoso.reading`` while reading its union default graph, ``virtuoso.writing`` while changing
+    its graphs (and put them back before letting go)."""
+    with shared_virtuoso(run_folder(tmp_path_factory), _publish_sample) as base:
+        yield base
+
+
+def _publish_sample(base: str) -> None:
+    """``icgp publish data/`` to Virtuoso's authenticated Graph Store endpoint, at the fixed build time."""
+    with fixed_build_time(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ICGP_ENDPOINT_USER", USER)
+        patch.setenv("ICGP_ENDPOINT_PASSWORD", PASSWORD)
+        endpoint = f"{base}/sparql-graph-crud-auth"
+        result = CliRunner().invoke(app, ["publish", str(sample_study_dir()), "--endpoint", endpoint])
+    assert result.exit_code == 0, result.output

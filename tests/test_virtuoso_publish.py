@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -11,22 +12,31 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from typer.testing import CliRunner
-from virtuoso import PASSWORD, USER, running_virtuoso
+from virtuoso import BINARY, PASSWORD, USER, is_running, run_folder, shared_virtuoso, writing
 
 from cli import app
 from kg.build.store import ontology_quads
 from kg.build.study import build_package
-from kg.publish.graph_store import chunks
+from kg.publish.graph_store import chunks, send_graph
 
 runner = CliRunner()
 MINI = Path(__file__).parent / "fixtures" / "build" / "mini"
 GRAPH = "https://example.org/id/mini/graph"
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as base:
-        yield base
+@pytest.fixture
+def virtuoso(virtuoso_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's shared Virtuoso, for a test that publishes the mini study to it: no other test reads the
+    server meanwhile, and the mini study's graph is emptied afterwards (its regions and vocabularies are
+    the sample's, which the server already holds)."""
+    with writing(run_folder(tmp_path_factory)):
+        try:
+            yield virtuoso_server
+        finally:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("ICGP_ENDPOINT_USER", USER)
+                patch.setenv("ICGP_ENDPOINT_PASSWORD", PASSWORD)
+                send_graph(f"{virtuoso_server}/sparql-graph-crud-auth", GRAPH, [], replace=True, timeout=60)
 
 
 def count(base: str, graph: str) -> int:
@@ -102,3 +112,19 @@ def test_chunks_keep_what_a_blank_node_connects_together() -> None:
     # The byte bound splits too: each of these triples is 23 bytes of N-Triples.
     plain = [Triple(NamedNode(f"urn:s{i}"), p, Literal("v")) for i in range(4)]
     assert [len(part) for part in chunks(plain, 100, max_bytes=50)] == [2, 2]
+
+
+def test_the_run_shares_one_server(virtuoso_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Another use of the shared server (another module's fixture, or another worker) attaches to the one
+    # running instead of starting and loading a second, and leaving does not stop it while a use remains.
+    folder = run_folder(tmp_path_factory)
+
+    def must_not_start(base: str) -> None:
+        raise AssertionError(f"a second server was started at {base}")
+
+    with shared_virtuoso(folder, must_not_start) as base:
+        assert base == virtuoso_server
+    state = json.loads((folder / "virtuoso-shared.json").read_text())
+    assert state["base"] == virtuoso_server
+    assert os.getpid() in state["users"]
+    assert is_running(state["pid"], BINARY)
