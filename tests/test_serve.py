@@ -21,8 +21,10 @@ REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "build" / "mini"
 
 
-def start(*args: str) -> subprocess.Popen[str]:
-    """``icgp serve ARGS --port 0 --quiet`` in a process of its own; its first stdout line is the URL."""
+def start(*args: str, interruptible: bool = False) -> subprocess.Popen[str]:
+    """``icgp serve ARGS --port 0 --quiet`` in a process of its own; its first stdout line is the URL.
+
+    ``interruptible`` gives the server SIGINT's default action whatever this process does with it."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     return subprocess.Popen(
         [sys.executable, "-c", "from cli import app; app()", "serve", *args, "--port", "0", "--quiet"],
@@ -31,6 +33,7 @@ def start(*args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if interruptible else None,
     )
 
 
@@ -168,7 +171,9 @@ def test_a_content_length_that_is_not_a_byte_count_is_refused(
 
 
 def test_ctrl_c_stops_the_server_cleanly() -> None:
-    process = start(str(MINI))
+    # As from a terminal: a test run started in the background of a script ignores SIGINT, and its
+    # children would inherit that (Python then installs no KeyboardInterrupt handler).
+    process = start(str(MINI), interruptible=True)
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("http://127.0.0.1:")
