@@ -493,6 +493,10 @@ def build_command(
     if outcome.warnings:
         _print_problems(outcome.warnings, limit=20)
     if isinstance(outcome, BuiltStudy):
+        swap = store is not None and can_swap(store)
+        # A store written in place is opened before any output, so that a store that cannot be opened
+        # leaves no output file behind.
+        target = open_store(store) if store is not None and not swap else None
         extra: list[Any] = []
         if with_assessment:
             from kg.assess.stored import assess_built
@@ -505,10 +509,9 @@ def build_command(
                 outcome.result.quads + outcome.result.regions + extra, None if to_stdout else output, fmt
             )
         # Without --store the graph goes nowhere but the summary (and --output): no store to fill.
-        if store is not None and can_swap(store):
+        if swap and store is not None:
             store_built(store, outcome, extra)
-        elif store is not None:
-            target = open_store(store)
+        elif target is not None:
             store_study(target, outcome, extra)
             settle_store(target)
         if data is not None:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "bench_scale.py"
 
 
-def load_bench() -> ModuleType:
-    """Import benchmarks/bench_scale.py (a script, not a package module)."""
-    spec = importlib.util.spec_from_file_location("icgp_benchmark_scale", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bench()
+bench = load_script(SCRIPT, "icgp_benchmark_scale")
 Summary = bench.Summary
 Run = bench.Run
 

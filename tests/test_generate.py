@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "generate.py"
 
 
-def load_generator() -> ModuleType:
-    """Import benchmarks/generate.py (a script, not a package module)."""
-    spec = importlib.util.spec_from_file_location("icgp_benchmark_generate", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = load_generator()
+gen = load_script(SCRIPT, "icgp_benchmark_generate")
 
 
 def read(folder: Path, table: str) -> list[dict[str, str]]:

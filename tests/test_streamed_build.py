@@ -258,10 +258,12 @@ def test_can_swap_refuses_a_file_and_accepts_a_new_or_existing_folder(tmp_path: 
 def test_a_store_path_that_is_a_file_is_refused_with_exit_2(tmp_path: Path) -> None:
     target = tmp_path / "store"
     target.write_text("not a store", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(MINI), "--store", str(target)])
+    output = tmp_path / "graph.nq"
+    result = runner.invoke(app, ["build", str(MINI), "--store", str(target), "--output", str(output)])
     assert result.exit_code == 2, result.output
     assert "is a file" in result.stderr
     assert target.read_text(encoding="utf-8") == "not a store"
+    assert not output.exists()  # refused before anything was written
 
 
 class _FailingStore:

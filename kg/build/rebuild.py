@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import gc
 import os
 import shutil
@@ -40,6 +41,7 @@ def _rebuild_folder(path: Path, pid: int) -> Path:
     return path.parent / f".{path.name}{_MARK}{pid}"
 
 
+@functools.cache
 def _exchange() -> Callable[[bytes, bytes], int] | None:
     """libc's ``renameat2`` with RENAME_EXCHANGE, or None where the system has none."""
     name = ctypes.util.find_library("c")

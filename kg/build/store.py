@@ -14,10 +14,10 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNo
 
 from kg.errors import InputError
 from kg.ontology import resources
-from kg.ontology.namespaces import ONTOLOGY_IRI, VOCAB_BASE
+from kg.ontology.namespaces import ONTOLOGY_IRI, RDF, VOCAB_BASE
 
 ONTOLOGY_GRAPH = NamedNode(ONTOLOGY_IRI)
-_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = NamedNode(str(RDF.type))
 
 
 def open_store(path: Path | None = None) -> Store:

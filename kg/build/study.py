@@ -69,7 +69,7 @@ class BuiltStudy:
     @property
     def warnings(self) -> list[Problem]:
         """Problems below violation level that did not stop the build."""
-        return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
+        return _warnings(self.checked)
 
     @property
     def graph(self) -> NamedNode:
@@ -99,7 +99,7 @@ class StoredStudy:
     @property
     def warnings(self) -> list[Problem]:
         """Problems below violation level that did not stop the build."""
-        return [p for p in self.checked.problems if p.severity is not Severity.VIOLATION]
+        return _warnings(self.checked)
 
 
 def build_package(path: Path) -> BuiltStudy:
@@ -151,6 +151,10 @@ def store_built(store_dir: Path, built: BuiltStudy, derived: Sequence[Quad] = ()
         store.bulk_extend([*built.result.quads, *built.result.regions, *derived])
 
     rebuild_store(store_dir, graphs, fill)
+
+
+def _warnings(checked: CheckedPackage) -> list[Problem]:
+    return [p for p in checked.problems if p.severity is not Severity.VIOLATION]
 
 
 def _checked_package(path: Path, concepts: ConceptIndex) -> CheckedPackage:
