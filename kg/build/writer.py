@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from kg.ontology.namespaces import RDF, XSD
 
 Term = NamedNode | Literal
+Statement = tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]
+"""One triple of the graph as its three terms: making a pyoxigraph ``Quad`` costs microseconds, so the
+writer holds plain tuples and makes quads only for a sink (or a caller) that wants them."""
 
 _RDF_TYPE = str(RDF.type)
 _XSD_INTEGER = NamedNode(str(XSD.integer))
@@ -47,16 +50,25 @@ class SourceMap:
 QuadSink = Callable[[list[Quad]], None]
 """Takes the quads of a streamed build, a batch at a time."""
 
+StatementSink = Callable[[list[Statement]], None]
+"""Takes the triples of a streamed build as term tuples, a batch at a time (see :data:`Statement`)."""
+
 
 class GraphWriter:
-    """Accumulates quads in one graph, caching IRIs and remembering where values came from.
+    """Accumulates the triples of one graph, caching IRIs and remembering where values came from.
 
-    With a ``sink`` the writer streams: every ``batch`` quads go to the sink and are forgotten, and so
-    are the cached IRIs, so that memory stays bounded whatever the size of the study. Without a source
-    map (``None``) nothing is recorded about origins, which also costs memory per resource."""
+    With a ``sink`` the writer streams: every ``batch`` triples go to the sink (as :data:`Statement`
+    tuples, in the graph's order) and are forgotten, and so are the cached IRIs, so that memory stays
+    bounded whatever the size of the study. Without a sink they are kept as quads in ``quads``, complete
+    after :meth:`flush`. Without a source map (``None``) nothing is recorded about origins, which also
+    costs memory per resource."""
 
     def __init__(
-        self, graph: str, source_map: SourceMap | None, sink: QuadSink | None = None, batch: int = 100_000
+        self,
+        graph: str,
+        source_map: SourceMap | None,
+        sink: StatementSink | None = None,
+        batch: int = 100_000,
     ) -> None:
         self.graph = NamedNode(graph)
         self.quads: list[Quad] = []
@@ -64,22 +76,28 @@ class GraphWriter:
         self.sink = sink
         self.batch = batch
         self.written = 0
+        self._pending: list[Statement] = []
         self._nodes: dict[str, NamedNode] = {}
         self._file = ""
         self._line: int | None = 0
 
     def flush(self) -> None:
-        """Hand the quads held so far to the sink (nothing without a sink)."""
-        if self.sink is not None and self.quads:
-            self.written += len(self.quads)
-            self.sink(self.quads)
-            self.quads = []
+        """Hand the triples held so far to the sink, or without a sink add them to ``quads``."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        if self.sink is not None:
+            self.written += len(pending)
+            self.sink(pending)
             self._nodes.clear()
+        else:
+            graph = self.graph
+            self.quads.extend([Quad(s, p, o, graph) for s, p, o in pending])
 
     @property
     def count(self) -> int:
-        """Quads written so far, streamed or held."""
-        return self.written + len(self.quads)
+        """Triples written so far, streamed or held."""
+        return self.written + len(self.quads) + len(self._pending)
 
     def node(self, iri: str) -> NamedNode:
         """The node of an IRI, made once and reused."""
@@ -102,18 +120,19 @@ class GraphWriter:
         return node
 
     def add(self, s: NamedNode, p: str, o: Term, column: str | None = None) -> None:
-        """Add one quad; the first column that feeds a predicate in a file is the one reported."""
-        predicate = self._nodes.get(p) or self.node(p)  # node(), inlined: this runs for every quad
-        self.quads.append(Quad(s, predicate, o, self.graph))
+        """Add one triple; the first column that feeds a predicate in a file is the one reported."""
+        predicate = self._nodes.get(p) or self.node(p)  # node(), inlined: this runs for every triple
+        pending = self._pending
+        pending.append((s, predicate, o))
         if column is not None and self.source_map is not None:
             self.source_map.columns.setdefault((self._file, p), column)
-        if self.sink is not None and len(self.quads) >= self.batch:
+        if len(pending) >= self.batch:
             self.flush()
 
-    def append(self, quad: Quad) -> None:
-        """Add a quad made elsewhere (an imported file's triple, already in this graph)."""
-        self.quads.append(quad)
-        if self.sink is not None and len(self.quads) >= self.batch:
+    def append(self, statement: Statement) -> None:
+        """Add a triple made elsewhere (an imported file's), as its three terms."""
+        self._pending.append(statement)
+        if len(self._pending) >= self.batch:
             self.flush()
 
     def iri(self, s: NamedNode, p: str, iri: str | None, column: str | None = None) -> None:
@@ -181,7 +200,9 @@ class StudyIds:
     def __call__(self, kind: str, *parts: str) -> str:
         # Ids come from table cells: a free-text one (a coder's pseudonym, say) may hold characters that
         # no IRI can, which would stop the build with a ValueError.
-        return self.prefix + kind + "/" + "/".join(iri_segment(part) for part in parts)
+        if len(parts) == 1:  # most ids; without a generator, as this runs for a third of the quads
+            return f"{self.prefix}{kind}/{iri_segment(parts[0])}"
+        return f"{self.prefix}{kind}/{'/'.join(map(iri_segment, parts))}"
 
 
 def slug(iri: str) -> str:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat
+from pyoxigraph import NamedNode, RdfFormat
 
-from kg.build.builder import SourceMap, stream_study
+from kg.build.builder import SourceMap, stream_statements
 from kg.build.store import ontology_quads
+from kg.build.writer import Statement
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
 from kg.ontology.loading import parse_rdf
@@ -116,11 +117,11 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
     subjects: set[str] = set()
     data = DataGraph(q.triple for q in ontology_quads())
 
-    def take(quads: list[Quad]) -> None:
-        subjects.update(_text(q.subject) for q in quads)
-        data.add(q.triple for q in quads)
+    def take(statements: list[Statement]) -> None:
+        subjects.update(_text(s) for s, _, _ in statements)
+        data.add_statements(statements)
 
-    streamed = stream_study(buildable, concepts, take, source_map=source_map)
+    streamed = stream_statements(buildable, concepts, take, source_map=source_map)
     data.add(q.triple for q in streamed.regions)
     results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
     imported = _imported_origins(checked)
