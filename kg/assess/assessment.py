@@ -17,13 +17,9 @@ from kg.assess.evidence import (
     ClusterInfo,
     Period,
     Remedy,
-    clusters,
-    fetch,
-    indicators,
-    network,
-    passages,
+    gather,
+    indicators_of,
     period_of,
-    roadmap_facts,
     select_clusters,
 )
 from kg.assess.model import Model, load_model
@@ -91,13 +87,13 @@ def assess(
 ) -> AssessmentRun:
     """Assess the named clusters (all by default) over the period (each cluster's study period by default)."""
     model = model or load_model()
-    answers = fetch(target, model, period)
-    chosen = select_clusters(clusters(answers), cluster_names)
+    gathered = gather(target, model, period)
+    chosen = select_clusters(gathered.clusters, cluster_names)
     periods = {c.iri: period_of(c, period) for c in chosen}
-    found = indicators(model, answers)
-    ties, members = network(answers)
-    barriers, remedies, offers = roadmap_facts(answers)
-    passage_of = passages(answers)
+    found = indicators_of(model, gathered.criterion_answers)
+    ties, members = gathered.ties, gathered.members
+    barriers, remedies, offers = gathered.barriers, gathered.remedies, gathered.offers
+    passage_of = gathered.passages
     results = []
     for info in chosen:
         values = {k: dict(v) for k, v in found.values.get(info.iri, {}).items()}

@@ -7,6 +7,7 @@ says the same thing in the same words.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from kg.assess.assessment import AssessmentRun, ClusterAssessment
@@ -194,8 +195,26 @@ def _flip_json(flip: Flip) -> dict[str, Any]:
 
 
 def to_json_text(run: AssessmentRun, concepts: ConceptIndex | None = None) -> str:
-    """The JSON document as text (two-space indent, final newline)."""
-    return json.dumps(to_json(run, concepts), indent=2, ensure_ascii=False) + "\n"
+    """The JSON document as text (two-space indent, final newline).
+
+    The text is that of ``json.dumps(to_json(run), indent=2)``, encoded one cluster at a time: indented
+    JSON is encoded in Python, one string per value, and a large study names millions of evidence IRIs,
+    which encoded all at once took as much memory again as the text itself."""
+    concepts = concepts or load_concepts()
+    text = json.dumps(to_json(replace(run, assessments=()), concepts), indent=2, ensure_ascii=False)
+    # The clusters are the document's last key, so their empty list closes the text.
+    closing = '"clusters": []\n}'
+    if not run.assessments or not text.endswith(closing):
+        return json.dumps(to_json(run, concepts), indent=2, ensure_ascii=False) + "\n"
+    parts = [text.removesuffix(closing), '"clusters": [\n']
+    last = len(run.assessments) - 1
+    for number, assessment in enumerate(run.assessments):
+        cluster = json.dumps(_cluster_json(run, assessment, concepts), indent=2, ensure_ascii=False)
+        # Two levels down, each line moves in by four spaces (a JSON string holds no raw line break, so
+        # every line break is layout).
+        parts += ["    ", cluster.replace("\n", "\n    "), ",\n" if number < last else "\n"]
+    parts.append("  ]\n}\n")
+    return "".join(parts)
 
 
 def summary_rows(run: AssessmentRun, concepts: ConceptIndex | None = None) -> list[dict[str, str]]:
