@@ -84,6 +84,14 @@ def _requested(driver: Any) -> list[str]:
     return urls
 
 
+def _settled(driver: Any) -> Any:
+    """A minute-long wait that retries when the page redraws an element under it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def test_open_a_cluster_and_follow_a_member_link(root: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -113,7 +121,7 @@ def test_open_a_cluster_and_follow_a_member_link(root: str, browser: Any) -> Non
 
 def test_run_a_saved_query_from_the_gallery_with_a_parameter(root: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     _requested(browser)  # what the first test left in the log
     browser.get(root + "query")
@@ -127,12 +135,18 @@ def test_run_a_saved_query_from_the_gallery_with_a_parameter(root: str, browser:
     technology.select_by_visible_text("T03.5 Machine learning")
     gallery.find_element(By.TAG_NAME, "button").click()
     rows_shown = "#yasgui .yasr table.dataTable tbody tr"
-    WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.CSS_SELECTOR, rows_shown))
-    rows = browser.find_elements(By.CSS_SELECTOR, rows_shown)
+    # The result table may be redrawn after it first appears, so rows are read inside the wait, which
+    # retries when an element it holds goes stale.
+    rows = _settled(browser).until(
+        lambda b: [
+            (row.text, [a.get_attribute("href") for a in row.find_elements(By.CSS_SELECTOR, "a[href]")])
+            for row in b.find_elements(By.CSS_SELECTOR, rows_shown)
+        ]
+    )
     assert len(rows) == 1
-    assert "AI bootcamp" in rows[0].text
-    link = rows[0].find_element(By.CSS_SELECTOR, "a[href]")
-    assert link.get_attribute("href") == root + "id/mini/activity/a1"  # the served entity page
+    text, links = rows[0]
+    assert "AI bootcamp" in text
+    assert links[0] == root + "id/mini/activity/a1"  # the served entity page
     assert browser.find_element(By.ID, "question").text == (
         "Activities that address a given barrier for a given technology"
     )
@@ -140,9 +154,7 @@ def test_run_a_saved_query_from_the_gallery_with_a_parameter(root: str, browser:
     technology = Select(browser.find_element(By.NAME, "p.technology"))
     technology.select_by_visible_text("T05 Robotics and automation")
     browser.find_element(By.CSS_SELECTOR, "#q-activities_for_barrier_and_technology button").click()
-    WebDriverWait(browser, 60).until(
-        lambda b: "0 results" in b.find_element(By.CSS_SELECTOR, "#yasgui .yasr").text
-    )
+    _settled(browser).until(lambda b: "0 results" in b.find_element(By.CSS_SELECTOR, "#yasgui .yasr").text)
     assert browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table.dataTable tbody tr td a") == []
 
     assert browser.find_element(By.ID, "yasgui").is_displayed()  # the page is still whole after two runs
