@@ -334,7 +334,9 @@ def labels_of(target: Target, result: QueryResult, graphs: Sequence[str] = ()) -
 
 def sample_store() -> Store:
     """The bundled sample study, built into a fresh in-memory store with the ontology and vocabularies."""
-    return package_store(resources.sample_study_dir())
+    from kg.build.sources import open_source
+
+    return open_source(None).store
 
 
 def package_store(path: Path) -> Store:
