@@ -12,9 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from pyoxigraph import Store
@@ -125,6 +126,34 @@ def _build_store(package: Path, folder: Path) -> None:
     with fixed_build_time():
         result = CliRunner().invoke(app, ["build", str(package), "--store", str(folder)])
     assert result.exit_code == 0, result.output
+
+
+class Release(NamedTuple):
+    """A release folder made once per test run, and what ``icgp release`` wrote to stderr making it."""
+
+    folder: Path
+    stderr: str
+
+
+def released_once(factory: pytest.TempPathFactory, name: str, args: Sequence[str]) -> Release:
+    """``icgp release ARGS --out FOLDER`` at the fixed build time, made once per test run (``built_once``).
+
+    Read the folder, never change it: a test that changes a release works on its own copy."""
+
+    def make(base: Path) -> None:
+        with fixed_build_time():
+            result = CliRunner().invoke(app, ["release", *args, "--out", str(base / "release")])
+        assert result.exit_code == 0, result.output
+        (base / "stderr.txt").write_text(result.stderr, encoding="utf-8")
+
+    base = built_once(factory, name, make)
+    return Release(base / "release", (base / "stderr.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def mini_release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """``icgp release tests/fixtures/build/mini --version 1.0.0`` at the fixed build time."""
+    return released_once(tmp_path_factory, "mini-release", [str(MINI), "--version", "1.0.0"])
 
 
 RELEASE_ARGS = (

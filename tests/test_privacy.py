@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import Release
 from pyoxigraph import Literal, NamedNode, Quad
 from typer.testing import CliRunner
 
@@ -61,12 +62,10 @@ def test_a_study_with_pseudonyms_only_is_released(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_quotes_and_answers_stay_out_unless_the_descriptor_makes_them_public(tmp_path: Path) -> None:
-    out = tmp_path / "release"
-    result = runner.invoke(app, ["release", str(MINI), "--out", str(out), "--version", "1.0.0"])
-    assert result.exit_code == 0, result.output
-    assert "left out as not public: 1 quote(s), 1 survey answer(s)" in result.stderr
-    data = (out / "data" / "mini.nq").read_text(encoding="utf-8")
+def test_quotes_and_answers_stay_out_unless_the_descriptor_makes_them_public(mini_release: Release) -> None:
+    # mini's descriptor makes neither quotes nor answers public; the run's shared release of it, unchanged.
+    assert "left out as not public: 1 quote(s), 1 survey answer(s)" in mini_release.stderr
+    data = (mini_release.folder / "data" / "mini.nq").read_text(encoding="utf-8")
     assert "We simply have nobody who can program the robot." not in data
     assert "TextQuoteSelector" not in data
     assert "/segment/s1/quote" not in data  # no dangling oa:hasSelector link either

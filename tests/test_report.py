@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import built_once
 from typer.testing import CliRunner
 
 from cli import app
@@ -39,26 +40,44 @@ def _assessment(args: list[str]) -> dict[str, Any]:
     return data
 
 
+def _only_page(folder: Path) -> Path:
+    (page,) = sorted(folder.glob("*.html"))
+    return page
+
+
 @pytest.fixture(scope="module")
 def fixture_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[ET.Element, dict[str, Any], str]:
-    """The report of the hand-worked assessment fixture, parsed strictly as XML, with the assessment JSON."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        page = _report([str(FIXTURE)], tmp_path_factory.mktemp("fixture-report"))
-        data = _assessment([str(FIXTURE)])
-    text = page.read_text(encoding="utf-8")
+    """The report of the hand-worked assessment fixture, parsed strictly as XML, with the assessment JSON.
+
+    Both are made once per test run (``built_once``), however this module's tests are spread over the
+    workers; the JSON is kept as ``icgp assess`` printed it."""
+
+    def make(folder: Path) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            _report([str(FIXTURE)], folder / "report")
+            data = _assessment([str(FIXTURE)])
+        (folder / "assessment.json").write_text(json.dumps(data), encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "report-of-the-assessment-fixture", make)
+    text = _only_page(folder / "report").read_text(encoding="utf-8")
+    data = json.loads((folder / "assessment.json").read_text(encoding="utf-8"))
     return ET.fromstring(text), data, text
 
 
 @pytest.fixture(scope="module")
 def sample_pages(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two reports of the sample store, made one after the other at the same SOURCE_DATE_EPOCH."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return (
-            _report(["--store", str(sample_store_dir)], tmp_path_factory.mktemp("sample-1")),
-            _report(["--store", str(sample_store_dir)], tmp_path_factory.mktemp("sample-2")),
-        )
+    """Two reports of the sample store, made one after the other (in one process) at the same
+    SOURCE_DATE_EPOCH, once per test run. Read them, never change them."""
+
+    def make(folder: Path) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            for run in ("1", "2"):
+                _report(["--store", str(sample_store_dir)], folder / run)
+
+    folder = built_once(tmp_path_factory, "sample-report-pages", make)
+    return _only_page(folder / "1"), _only_page(folder / "2")
 
 
 def _sections(root: ET.Element) -> dict[str, ET.Element]:

@@ -12,11 +12,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 import html5lib
 import pytest
 import rdflib
+from conftest import released_once
 from graph_compare import isomorphic
 from pyoxigraph import NamedNode, RdfFormat, parse
-from typer.testing import CliRunner
 
-from cli import app
 from kg.publish.release_pages import htaccess
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "build" / "mini"
@@ -28,25 +27,10 @@ QUOTE = "We simply have nobody who can program the robot."
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "release"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        result = CliRunner().invoke(
-            app,
-            [
-                "release",
-                str(MINI),
-                "--assess",
-                "--version",
-                "1.0.0",
-                "--out",
-                str(out),
-                "--files-url",
-                FILES_URL,
-            ],
-        )
-    assert result.exit_code == 0, result.output
-    return out
+    """``icgp release MINI --assess --files-url FILES_URL`` at SOURCE_DATE_EPOCH 1700000000, made once per
+    test run however the tests of this module are spread over the workers. Read it, never change it."""
+    args = [str(MINI), "--assess", "--version", "1.0.0", "--files-url", FILES_URL]
+    return released_once(tmp_path_factory, "mini-site-release", args).folder
 
 
 def _pages(folder: Path) -> Iterator[Path]:
