@@ -69,13 +69,14 @@ def start(address: str, host: Host) -> ThreadingHTTPServer:
 
     server = ThreadingHTTPServer((address, 0), Handler)
     host.base = f"http://{address}:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop to see its flag: at the default 0.5 s poll, two servers cost ~1 s.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return server
 
 
-@pytest.fixture
-def hosts() -> Iterator[tuple[Host, Host]]:
-    """The endpoint (127.0.0.1) and the other host (127.0.0.2), both recording what they receive."""
+@pytest.fixture(scope="module")
+def running_hosts() -> Iterator[tuple[Host, Host]]:
+    """The two servers, started once for the module's tests."""
     endpoint, other = Host(), Host()
     servers = [start("127.0.0.1", endpoint), start("127.0.0.2", other)]
     try:
@@ -84,6 +85,16 @@ def hosts() -> Iterator[tuple[Host, Host]]:
         for server in servers:
             server.shutdown()
             server.server_close()
+
+
+@pytest.fixture
+def hosts(running_hosts: tuple[Host, Host]) -> tuple[Host, Host]:
+    """The endpoint (127.0.0.1) and the other host (127.0.0.2), both recording what they receive, as
+    new: nothing seen yet, answering 201 without a Location."""
+    for host in running_hosts:
+        host.seen.clear()
+        host.status, host.location = 201, None
+    return running_hosts
 
 
 @pytest.fixture

@@ -78,6 +78,17 @@ class Served:
                 found += handle.read().split()
         return found
 
+    def asleep(self) -> bool:
+        """Whether every child of the server is waiting (state S), none running or runnable."""
+        states = []
+        for pid in self.children():
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    states.append(stat.read().rsplit(")", 1)[1].split()[0])
+            except FileNotFoundError:
+                continue
+        return all(state == "S" for state in states)
+
     def children_cpu(self) -> float:
         """CPU seconds used so far by the server's child processes alive now."""
         total = 0.0
@@ -90,6 +101,13 @@ class Served:
                 continue
             total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
         return total
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    """Return as soon as ``condition()`` holds, or after ``seconds`` (the caller's assertion then fails)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _serve(*args: str) -> Served:
@@ -170,11 +188,30 @@ class _Listener:
         self.server.server_close()
 
 
-@pytest.fixture
-def listener() -> Iterator[_Listener]:
+@pytest.fixture(scope="module")
+def running_listener() -> Iterator[_Listener]:
     running = _Listener()
     yield running
     running.close()
+
+
+@pytest.fixture
+def listener(running_listener: _Listener) -> _Listener:
+    """The module's listener, with no request recorded yet."""
+    running_listener.paths.clear()
+    return running_listener
+
+
+@pytest.fixture(scope="module")
+def configured(running_listener: _Listener) -> Iterator[Served]:
+    """One server that allows the listener as a SERVICE, names one CORS origin and answers at most 5
+    rows, shared by the tests of those options (none of them kills a worker or the server)."""
+    served = _serve(
+        str(MINI), "--allow-service", running_listener.url, "--cors", "https://app.example", "--max-rows", "5"
+    )
+    yield served
+    served.process.kill()
+    served.process.wait(timeout=10)
 
 
 def test_service_to_a_loopback_listener_is_refused_and_sends_nothing(
@@ -198,10 +235,8 @@ def test_service_to_a_loopback_listener_is_refused_and_sends_nothing(
     assert server.answers()
 
 
-def test_allow_service_lets_only_the_named_endpoint_through(
-    serve: Callable[..., Served], listener: _Listener
-) -> None:
-    server = serve(str(MINI), "--allow-service", listener.url)
+def test_allow_service_lets_only_the_named_endpoint_through(configured: Served, listener: _Listener) -> None:
+    server = configured  # --allow-service listener.url
     status, _, body = server.request(
         f"SELECT ?s WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
         headers={"Accept": "application/sparql-results+json"},
@@ -229,8 +264,8 @@ def test_no_wildcard_cors_and_a_foreign_origin_is_refused(default: Served) -> No
     assert server.answers()
 
 
-def test_cors_names_exactly_one_origin(serve: Callable[..., Served]) -> None:
-    server = serve(str(MINI), "--cors", "https://app.example")
+def test_cors_names_exactly_one_origin(configured: Served) -> None:
+    server = configured  # --cors https://app.example
     status, headers, _ = server.request("ASK {}", headers={"Origin": "https://app.example"})
     assert (status, headers.get("Access-Control-Allow-Origin")) == (200, "https://app.example")
     status, headers, _ = server.request(method="OPTIONS", headers={"Origin": "https://app.example"})
@@ -303,9 +338,20 @@ def test_a_long_query_is_stopped_at_the_timeout_and_others_are_answered_meanwhil
 
 def test_a_client_that_leaves_does_not_keep_a_core_busy(serve: Callable[..., Served]) -> None:
     server = serve(str(MINI), "--timeout", "2")
+    started = set(server.children())
     with pytest.raises(TimeoutError):
         server.request(CROSS_PRODUCT, timeout=0.5)  # the client gives up and leaves
-    time.sleep(3.5)  # past the time limit: the worker running the query was killed and replaced
+    # Past the time limit the worker running the query is killed and replaced: wait for that, then for
+    # the new worker to finish starting (every worker asleep, using no CPU, three times in a row).
+    wait_until(
+        lambda: len(started - set(server.children())) == 1 == len(set(server.children()) - started), 15
+    )
+    resting = 0
+    deadline = time.monotonic() + 5
+    while resting < 3 and time.monotonic() < deadline:
+        cpu = server.children_cpu()
+        time.sleep(0.1)
+        resting = resting + 1 if server.children_cpu() == cpu and server.asleep() else 0
     before = server.children_cpu()
     time.sleep(1.0)
     assert server.children_cpu() - before < 0.2
@@ -319,27 +365,32 @@ def test_a_server_killed_mid_query_leaves_no_worker_running(serve: Callable[...,
         with pytest.raises(OSError):  # the server dies under the client
             server.request(CROSS_PRODUCT, timeout=5)
 
+    def states() -> set[str]:
+        found = set()
+        for pid in workers:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    found.add(stat.read().rsplit(")", 1)[1].split()[0])
+            except FileNotFoundError:
+                found.add("gone")
+        return found
+
+    before = server.children_cpu()
     client = threading.Thread(target=leave_hanging)
     client.start()
-    time.sleep(1.5)
+    # until a worker has spent 0.3 s of CPU on the query (a worker at rest spends none)
+    wait_until(lambda: server.children_cpu() - before >= 0.3, seconds=15)
     workers = server.children()
     assert len(workers) == 2
     server.process.kill()
     server.process.wait(timeout=10)
-    time.sleep(0.5)
-    states = []
-    for pid in workers:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                states.append(stat.read().rsplit(")", 1)[1].split()[0])
-        except FileNotFoundError:
-            states.append("gone")
-    assert set(states) <= {"Z", "gone"}  # dead (a zombie until init reaps it) or reaped
+    wait_until(lambda: states() <= {"Z", "gone"}, seconds=5)
+    assert states() <= {"Z", "gone"}  # dead (a zombie until init reaps it) or reaped
     client.join(timeout=10)
 
 
-def test_the_answer_size_is_bounded(serve: Callable[..., Served]) -> None:
-    server = serve(str(MINI), "--max-rows", "5")
+def test_the_answer_size_is_bounded(configured: Served) -> None:
+    server = configured  # --max-rows 5
     status, _, body = server.request("SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 } }")
     assert status == 400
     assert "more than 5 rows" in body and "--max-rows" in body

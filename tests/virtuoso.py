@@ -96,7 +96,7 @@ def _start(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
                 pass
             if time.monotonic() > deadline:
                 pytest.fail("virtuoso did not answer within 120 s")
-            time.sleep(0.25)
+            time.sleep(0.1)
     except BaseException:
         _stop(process)
         raise

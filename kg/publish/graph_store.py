@@ -15,7 +15,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -408,19 +408,21 @@ def publish(
     check_endpoint(endpoint)
     data = study_data(path, graph)
     report = PublishReport(endpoint, replace)
-    batches: list[tuple[str, list[Triple], bool]] = [
-        (name, triples, False) for name, triples in data.items() if name != REGIONS_GRAPH
-    ]
-    if vocabularies:
-        by_graph: dict[str, list[Triple]] = {}
-        for quad in ontology_quads():
-            if isinstance(quad.graph_name, NamedNode):
-                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-        batches += [(name, by_graph[name], True) for name in sorted(by_graph)]
-    if REGIONS_GRAPH in data:
-        # Sent with or without the vocabularies: the study's regions are part of what it needs.
-        batches.append((REGIONS_GRAPH, data[REGIONS_GRAPH], True))
-    for name, triples, reference in batches:
+
+    def batches() -> Iterator[tuple[str, list[Triple], bool]]:
+        yield from ((name, triples, False) for name, triples in data.items() if name != REGIONS_GRAPH)
+        if vocabularies:
+            # Read only once the study graphs are stored: a refused first upload parses no vocabulary.
+            by_graph: dict[str, list[Triple]] = {}
+            for quad in ontology_quads():
+                if isinstance(quad.graph_name, NamedNode):
+                    by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+            yield from ((name, by_graph[name], True) for name in sorted(by_graph))
+        if REGIONS_GRAPH in data:
+            # Sent with or without the vocabularies: the study's regions are part of what it needs.
+            yield REGIONS_GRAPH, data[REGIONS_GRAPH], True
+
+    for name, triples, reference in batches():
         # Reference graphs are always replaced: adding them twice would only duplicate nothing, but a
         # replaced vocabulary must not keep concepts that a newer version dropped.
         status, done = 0, 0

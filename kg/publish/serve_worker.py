@@ -223,7 +223,7 @@ class _Worker:
     """A worker process, started as a fresh interpreter (nothing of the server's threads or locks is
     copied into it) and reached through a socket pair."""
 
-    def __init__(self, data: bytes, limits: Limits) -> None:
+    def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         # The worker imports this very library, wherever the server imported it from.
         root = str(Path(__file__).resolve().parents[2])
@@ -239,6 +239,9 @@ class _Worker:
         )
         theirs.close()
         self.connection = Connection(ours.detach())
+
+    def load(self, data: bytes, limits: Limits) -> None:
+        """Hand the worker its data and limits; blocks until it has started and reads them."""
         self.connection.send((data, limits))
 
     def stop(self) -> None:
@@ -262,11 +265,23 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(workers):
-            self._add()
+        # Every worker is started before any is loaded: handing over the data waits for the worker's
+        # interpreter to start, and the workers start side by side instead of one after the other.
+        started = [_Worker() for _ in range(workers)]
+        try:
+            for worker in started:
+                self._enlist(worker)
+        except BaseException:  # a worker that died at start: none of them may outlive the pool
+            self._closed = True
+            for worker in started:
+                worker.stop()
+            raise
 
     def _add(self) -> None:
-        worker = _Worker(self._data, self._limits)
+        self._enlist(_Worker())
+
+    def _enlist(self, worker: _Worker) -> None:
+        worker.load(self._data, self._limits)
         with self._lock:
             if self._closed:
                 worker.stop()
