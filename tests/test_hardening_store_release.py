@@ -31,19 +31,25 @@ HOSTILE = HERE / "fixtures" / "hostile" / "store-release"
 REPO = HERE.parent
 WRITES = {"add", "extend", "bulk_extend", "update", "remove", "remove_graph", "clear_graph", "load"}
 
-# Run in a subprocess: `icgp build` with a store whose Nth write kills the process right after it returns.
+# Run in a subprocess: one process imports the CLI and reads the vocabularies' concepts once, then for each
+# line "LIMIT ARGS..." read from stdin forks a child that runs `icgp ARGS...` with a store whose LIMIT-th
+# write kills the child right after it returns; the parent answers each line with the child's exit code.
+# Each kill point still gets a process of its own, killed with SIGKILL; forking skips the start-up.
 KILL_AFTER_WRITE = textwrap.dedent(
     """
     import os, signal, sys
+    import kg.build.rebuild, kg.build.study
     import kg.build.store as store_module
+    from kg.ontology.concepts import load_concepts
     from cli import app
 
-    limit, count, real_open = int(sys.argv[1]), [0], store_module.open_store
+    load_concepts()
     WRITES = {writes!r}
+    real_open = store_module.open_store
 
     class Killing:
-        def __init__(self, store):
-            self._store = store
+        def __init__(self, store, limit):
+            self._store, self._limit, self._count = store, limit, 0
 
         def __getattr__(self, name):
             attr = getattr(self._store, name)
@@ -51,14 +57,24 @@ KILL_AFTER_WRITE = textwrap.dedent(
                 return attr
             def write(*args, **kwargs):
                 result = attr(*args, **kwargs)
-                count[0] += 1
-                if count[0] == limit:
+                self._count += 1
+                if self._count == self._limit:
                     os.kill(os.getpid(), signal.SIGKILL)
                 return result
             return write
 
-    store_module.open_store = lambda path=None: Killing(real_open(path))
-    app(sys.argv[2:], prog_name="icgp")
+    for line in sys.stdin:
+        limit, *args = line.split()
+        child = os.fork()
+        if child == 0:
+            os.dup2(2, 1)  # the build's report goes to the log; stdout carries the exit codes only
+            store_module.open_store = lambda path=None: Killing(real_open(path), int(limit))
+            try:
+                app(args, prog_name="icgp")
+            except SystemExit as exit:
+                os._exit(exit.code or 0)
+            os._exit(0)
+        print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]), flush=True)
     """
 ).format(writes=sorted(WRITES))
 
@@ -115,21 +131,31 @@ def test_a_rebuild_killed_after_any_write_keeps_the_previous_study(
     script = tmp_path / "kill_after_write.py"
     script.write_text(KILL_AFTER_WRITE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    log = (tmp_path / "builds.log").open("w", encoding="utf-8")
+    builds = subprocess.Popen(
+        [sys.executable, str(script)],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    assert builds.stdin is not None and builds.stdout is not None
     killed = 0
     for limit in range(1, 100):  # ends at the first build that runs to the end
         store = tmp_path / f"store-{limit}"
         shutil.copytree(outdated_mini_store, store)
         args = ["build", str(MINI), "--store", str(store)]
-        done = subprocess.run(
-            [sys.executable, str(script), str(limit), *args], env=env, capture_output=True, timeout=300
-        )
+        builds.stdin.write(" ".join([str(limit), *args]) + "\n")
+        builds.stdin.flush()
+        returncode = int(builds.stdout.readline())
         # Killed after a write, or finished: either way the study graph is complete, and the vocabulary
         # graph is either the outdated one or the bundled one, never a mix.
-        assert graph_size(store, graph) == expected, (limit, done.returncode)
+        assert graph_size(store, graph) == expected, (limit, returncode)
         assert graph_size(store, STRAY.graph_name) in (vocabulary, vocabulary - 1), limit
-        if done.returncode == 0:
+        if returncode == 0:
             break
-        assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+        assert returncode == -signal.SIGKILL, (tmp_path / "builds.log").read_text(encoding="utf-8")
         killed += 1
         # The next build clears what an interrupted one staged, and ends with a whole study again.
         rebuilt = runner.invoke(app, args)
@@ -139,6 +165,9 @@ def test_a_rebuild_killed_after_any_write_keeps_the_previous_study(
         assert graph_size(store, STRAY.graph_name) == vocabulary - 1  # the bundled vocabulary again
         assert staging_graphs(store) == []
         shutil.rmtree(store)
+    builds.stdin.close()
+    assert builds.wait(timeout=60) == 0
+    log.close()
     # The rebuild's three loads were each interrupted: the ontology and vocabularies, the graphs it keeps
     # and the study.
     assert killed >= 3

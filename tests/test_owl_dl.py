@@ -124,7 +124,8 @@ def test_hermit_catches_a_data_set_derived_from_a_study() -> None:
     derived, _ = load_with_imports([MODULE, DERIVED])
     assert reasoning.reason(derived).consistent is False
     generated, _ = load_with_imports([MODULE, GENERATED])
-    assert (reasoning.reason(generated).consistent, reasoning.reason(generated).unsatisfiable) == (True, ())
+    verdict = reasoning.reason(generated)
+    assert (verdict.consistent, verdict.unsatisfiable) == (True, ())
     # without PROV-O's disjointness axiom the same error goes unnoticed
     assert reasoning.reason(load_store([MODULE, DERIVED])).consistent is True
 
@@ -135,10 +136,8 @@ def test_owl_rl_names_the_clash_of_a_data_set_derived_from_a_study() -> None:
     assert (result.reasoner, result.consistent, result.clashes) == ("OWL-RL", False, (PROV_CLASH,))
     assert result.message == "the OWL-RL closure derives 1 clash(es): no interpretation satisfies all axioms"
     generated, _ = load_with_imports([MODULE, GENERATED])
-    assert (reasoning.reason_owl_rl(generated).consistent, reasoning.reason_owl_rl(generated).clashes) == (
-        True,
-        (),
-    )
+    verdict = reasoning.reason_owl_rl(generated)
+    assert (verdict.consistent, verdict.clashes) == (True, ())
     assert reasoning.reason_owl_rl(load_store([MODULE, DERIVED])).consistent is True
 
 

@@ -1,4 +1,4 @@
-"""Consistency and unsatisfiable classes under HermiT (through owlready2), and consistency under OWL-RL.
+"""Consistency and unsatisfiable classes under HermiT (the jar owlready2 ships), and consistency under OWL-RL.
 
 Two reasoners look at the same merged graph (ontology, the bundled stand-ins of the ontologies it
 imports, vocabularies and, with ``icgp ontology check --data``, a study's graph):
@@ -11,8 +11,7 @@ imports, vocabularies and, with ``icgp ontology check --data``, a study's graph)
 HermiT finds every inconsistency of an OWL 2 DL graph; OWL-RL is a second opinion that needs no Java and
 names the clashing individuals, which helps to find the triple to fix.
 
-owlready2 reads RDF/XML or N-Triples (not Turtle) and hands the reasoner an N-Triples dump of its store,
-so the merged graph is first prepared with rdflib:
+HermiT reads an N-Triples dump of the merged graph, which is first prepared with rdflib:
 
 * ``owl:imports`` are dropped, so nothing is fetched from the network (the files to reason over are
   passed explicitly);
@@ -23,8 +22,8 @@ so the merged graph is first prepared with rdflib:
   is not OWL 2 DL: the quality rule ``non_owl2_datatype`` reports every such literal as an error, and the
   report lists these changes, so the verdict is never given silently on a rewritten graph;
 * IRIs used as classes (superclasses, equivalent and disjoint classes, domains, object property ranges,
-  restriction fillers, types of individuals) get an ``owl:Class`` declaration when they lack one, since
-  owlready2 only recognises classes declared that way.
+  restriction fillers, types of individuals) get an ``owl:Class`` declaration when they lack one, so
+  that they are read as classes whatever a parser infers from their use.
 
 Every change is listed in :attr:`ReasonerResult.adjustments`. A Java runtime is needed; without one the
 check raises :class:`ReasonerUnavailableError` (an :class:`~kg.errors.InputError`) with a clear message.
@@ -32,10 +31,11 @@ check raises :class:`ReasonerUnavailableError` (an :class:`~kg.errors.InputError
 
 from __future__ import annotations
 
-import contextlib
-import io
+import os
 import re
 import shutil
+import subprocess
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -129,7 +129,7 @@ def _class_positions(graph: Graph) -> Iterator[object]:
 
 
 def prepare_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
-    """Return a copy of ``graph`` that owlready2 and HermiT accept, and the list of changes made."""
+    """Return a copy of ``graph`` that HermiT accepts, and the list of changes made."""
     notes = _Notes()
     prepared = Graph()
     for subject, predicate, obj in graph:
@@ -191,6 +191,29 @@ def java_executable() -> str | None:
     return shutil.which(str(owlready2.JAVA_EXE))
 
 
+# A HermiT run on the bundled files or a study lasts seconds, too short for the JIT's optimising compiler
+# and the parallel collector to pay off: without them the Java process used half the CPU time (measured on
+# the bundled files and the test fixtures, with the same verdicts).
+_JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+_NOTHING = str(OWL.Nothing)
+_UNSATISFIABLE_HEADER = f"Classes equivalent to '{_NOTHING}':"  # as written under -N (no prefixes)
+
+
+def _hermit_command(java: str, ntriples: Path) -> list[str]:
+    """The command line asking HermiT (the jar owlready2 ships) for the classes equivalent to owl:Nothing.
+
+    Only that question is asked (``-U``): classifying the properties and realising every individual, as
+    owlready2's ``sync_reasoner_hermit`` does, answers nothing the verdict needs. ``-N`` writes full IRIs.
+    """
+    import owlready2.reasoning
+
+    hermit = Path(owlready2.__file__).parent / "hermit"
+    classpath = os.pathsep.join((str(hermit), str(hermit / "HermiT.jar")))
+    memory = f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M"
+    command = [java, memory, *_JVM_FLAGS, "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine"]
+    return [*command, "-N", "-U", ntriples.resolve().as_uri()]
+
+
 def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     """Run HermiT on ``source`` (an rdflib graph, a pyoxigraph store, or RDF files and what they import).
 
@@ -198,44 +221,27 @@ def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     ReasonerUnavailableError without a Java runtime and InputError when HermiT cannot read the ontology.
     """
     started = time.perf_counter()
-    if java_executable() is None:
+    java = java_executable()
+    if java is None:
         raise ReasonerUnavailableError(
             "the HermiT reasoner needs a Java runtime, and 'java' was not found on PATH; "
             "install Java 11 or later (e.g. apt install default-jre) or skip this step with --no-reasoner"
         )
-    import owlready2
-
-    graph = _as_graph(source)
-    prepared, adjustments = prepare_graph(graph)
-    ntriples = prepared.serialize(format="nt", encoding="utf-8")
-
-    world = owlready2.World()
-    captured = io.StringIO()
-    consistent = True
+    prepared, adjustments = prepare_graph(_as_graph(source))
+    with tempfile.TemporaryDirectory(prefix="icgp-hermit-") as folder:
+        ntriples = Path(folder) / "merged.nt"
+        prepared.serialize(ntriples, format="nt", encoding="utf-8")
+        run = subprocess.run(_hermit_command(java, ntriples), capture_output=True, text=True, check=False)
+    consistent, message = True, ""
     unsatisfiable: tuple[str, ...] = ()
-    message = ""
-    try:
-        # owlready2 and HermiT report progress on stdout/stderr; keep it out of the command's output.
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            ontology = world.get_ontology("https://w3id.org/icgp/ontology#")
-            ontology.load(fileobj=io.BytesIO(ntriples), format="ntriples")
-            try:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-            except owlready2.OwlReadyInconsistentOntologyError:
-                consistent = False
-                message = "HermiT found the ontology inconsistent: no interpretation satisfies all axioms"
-            else:
-                unsatisfiable = tuple(
-                    sorted(
-                        str(cls.iri)
-                        for cls in world.inconsistent_classes()
-                        if cls is not None and getattr(cls, "iri", None) and cls is not owlready2.Nothing
-                    )
-                )
-    except owlready2.OwlReadyJavaError as exc:
-        raise InputError(f"HermiT could not process the ontology: {_java_reason(str(exc))}") from exc
-    finally:
-        world.close()
+    if run.returncode != 0 and "InconsistentOntologyException" in run.stderr:
+        consistent = False
+        message = "HermiT found the ontology inconsistent: no interpretation satisfies all axioms"
+    elif run.returncode != 0 or _UNSATISFIABLE_HEADER not in run.stdout:
+        # HermiT exits 0 when it cannot load its input ("It all went pear-shaped"), hence the header test.
+        raise InputError(f"HermiT could not process the ontology: {_java_reason(run.stderr + run.stdout)}")
+    else:
+        unsatisfiable = _unsatisfiable(run.stdout)
     return ReasonerResult(
         consistent=consistent,
         unsatisfiable=unsatisfiable,
@@ -243,6 +249,13 @@ def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
         adjustments=adjustments,
         message=message,
     )
+
+
+def _unsatisfiable(output: str) -> tuple[str, ...]:
+    """The named classes HermiT lists as equivalent to owl:Nothing (one IRI per indented line)."""
+    listed = output.split(_UNSATISFIABLE_HEADER, 1)[1].splitlines()
+    iris = (line.strip().removeprefix("<").removesuffix(">") for line in listed if line.startswith("\t"))
+    return tuple(sorted(iri for iri in iris if iri and iri != _NOTHING))
 
 
 # Annotation properties OWL 2 knows without a declaration.
