@@ -89,10 +89,12 @@ def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
 
     Blank nodes are first relabelled with RDFC-1.0, so the same graph always gets the same labels."""
     unique = set(quads)
-    if any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) for q in unique):
-        dataset = Dataset(unique)
-        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-        unique = set(dataset)
+    for q in unique:  # a plain loop: called for every entity page, a generator's overhead showed
+        if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode):
+            dataset = Dataset(unique)
+            dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+            unique = set(dataset)
+            break
     return sorted(unique, key=_quad_key)
 
 
@@ -123,16 +125,32 @@ def serialize_quads(quads: Iterable[Quad], fmt: str, *, merge_graphs: bool = Fal
     and JSON-LD (used for the ontology and vocabulary files of a release)."""
     rdf_format = FORMATS[fmt]
     if merge_graphs or not rdf_format.supports_datasets:
-        triples = sorted_triples(quads)
-        ordered: list[Quad] = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
-    else:
-        ordered = sorted_quads(quads)
+        return serialize_sorted(merged_quads(quads), fmt)
+    return serialize_sorted(sorted_quads(quads), fmt)
+
+
+def merged_quads(quads: Iterable[Quad]) -> list[Quad]:
+    """``sorted_triples`` as quads of the default graph: what ``serialize_quads`` writes when it merges
+    the graphs, to pass to ``serialize_sorted``."""
+    return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in sorted_triples(quads)]
+
+
+def serialize_sorted(ordered: Sequence[Quad], fmt: str) -> bytes:
+    """``serialize_quads`` of quads already ordered by ``sorted_quads`` (or merged by ``merged_quads``):
+    a caller that writes the same statements in several formats sorts them once."""
     if fmt == "jsonld":
         return _compact_jsonld(ordered)
-    items: list[Quad] | list[Triple] = (
-        ordered if rdf_format.supports_datasets else [q.triple for q in ordered]
+    items: Sequence[Quad] | list[Triple] = (
+        ordered if FORMATS[fmt].supports_datasets else [q.triple for q in ordered]
     )
-    return cast(bytes, serialize(items, format=rdf_format, prefixes=PREFIXES))
+    return serialize_ordered(items, fmt)
+
+
+def serialize_ordered(items: Sequence[Quad] | Sequence[Triple], fmt: str) -> bytes:
+    """Write statements already in ``sorted_quads``/``sorted_triples`` order in the pyoxigraph format
+    ``fmt`` (not ``jsonld``): what ``serialize_quads`` does after sorting, for callers that write the
+    same statements in several formats and sort them once."""
+    return cast(bytes, serialize(items, format=FORMATS[fmt], prefixes=PREFIXES))
 
 
 def write_quads(
@@ -177,11 +195,17 @@ def _compact_jsonld(quads: Sequence[Quad]) -> bytes:
     else:
         document = json.loads(dataset.serialize(format="json-ld", context=context, auto_compact=True))
         body = {key: value for key, value in document.items() if key != "@context"}
-        if set(body) != {"@graph"}:
-            # A single node or a single named graph comes out unwrapped; always use the same shape:
-            # a top-level @graph array whose items are nodes or named graphs.
-            body = {"@graph": [body]}
-        document = {"@context": context, **body}
+        document = {"@context": context, **_one_shape(body)}
+    return _jsonld_bytes(document)
+
+
+def _one_shape(body: dict[str, Any]) -> dict[str, Any]:
+    # A single node or a single named graph comes out unwrapped; always use the same shape:
+    # a top-level @graph array whose items are nodes or named graphs.
+    return body if set(body) == {"@graph"} else {"@graph": [body]}
+
+
+def _jsonld_bytes(document: Any) -> bytes:
     text = json.dumps(_canonical(document), indent=2, sort_keys=True, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 

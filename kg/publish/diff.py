@@ -180,6 +180,10 @@ class _Index:
         self._text[node] = text
         return text
 
+    def describe(self, node: object) -> str:
+        """The canonical text of the blank node ``node`` (the key of an anonymous entity)."""
+        return self._describe(node, frozenset())
+
     def _properties(self, subject: object) -> dict[str, set[Value]]:
         return {
             p: {self._value(o, frozenset({subject})) for o in values}
@@ -302,6 +306,31 @@ def render_markdown(diff: Diff, *, title: str | None = None, details: bool = Tru
                     f"| `{_short(change.predicate)}` | {_cell(change.removed)} | {_cell(change.added)} |"
                 )
     return "\n".join([*lines, ""])
+
+
+def render_initial(new: Sequence[Quad], *, title: str) -> str:
+    """``render_markdown(diff_quads([], new), title=title, details=False)``, without comparing anything.
+
+    Against nothing, every entity is added and the summary needs only each entity's key and classes: a
+    first release's changelog skips describing every value of every entity."""
+    quads = without_build_records(new)
+    referenced = {q.object for q in quads if isinstance(q.object, BlankNode)}
+    # Only blank nodes need describing: an anonymous entity's key is its canonical text.
+    index = _Index(q for q in quads if not isinstance(q.subject, NamedNode))
+    classes: dict[str, set[str]] = {}
+    for q in quads:
+        if isinstance(q.subject, NamedNode):
+            key = q.subject.value
+        elif q.subject in referenced:
+            continue
+        else:
+            key = index.describe(q.subject)
+        found = classes.setdefault(key, set())
+        if q.predicate.value == _TYPE and isinstance(q.object, NamedNode):
+            found.add(q.object.value)
+    diff = Diff("nothing", "new")
+    diff.entities = [EntityDiff(key, "added", tuple(sorted(cls)), None, ()) for key, cls in classes.items()]
+    return render_markdown(diff, title=title, details=False)
 
 
 def to_quads(diff: Diff, base: str = DEFAULT_DIFF_BASE) -> list[Quad]:

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from kg.build.serialize import serialize_quads, sorted_triples
+from kg.build.serialize import serialize_ordered, sorted_triples
 from kg.build.store import STAGING_PREFIX
 from kg.ontology.namespaces import DCTERMS, FOAF, ICGP, ORG, RDF, RDFS, SCHEMA, SKOS
 from kg.publish.report.style import CSS
@@ -210,6 +210,7 @@ class Site:
 
     def __init__(self, quads: Iterable[Quad], reports: Iterable[str] | None = None) -> None:
         self.reports = None if reports is None else set(reports)
+        self._links: dict[tuple[str, Links], str] = {}  # the HTML of a link, by target and link style
         outgoing: dict[str, set[Triple]] = defaultdict(set)
         incoming: dict[str, set[tuple[str, str]]] = defaultdict(set)
         graphs: set[str] = set()
@@ -301,19 +302,34 @@ class Site:
 
     def rdf(self, iri: str, suffix: str) -> bytes:
         """The description of ``iri`` as Turtle (``ttl``), N-Triples (``nt``) or JSON-LD (``jsonld``),
-        written deterministically. The JSON-LD is in expanded form: compacting with ICGP's context goes
-        through rdflib, which costs a release a minute for the sample study."""
+        written deterministically. The JSON-LD is in expanded form, as pyoxigraph writes it (compacted
+        with ICGP's context it would cost a release thousands of compactions)."""
+        return self.rdf_files(iri, (suffix,))[suffix]
+
+    def rdf_files(self, iri: str, suffixes: Iterable[str] = RDF_FORMATS) -> dict[str, bytes]:
+        """``rdf(iri, suffix)`` for each of ``suffixes``, the description sorted once for all of them."""
         quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.description(iri)]
-        if suffix == "jsonld":
-            return bytes(serialize(sorted_triples(quads), format=RdfFormat.JSON_LD) or b"") + b"\n"
-        return serialize_quads(quads, suffix)
+        triples = sorted_triples(quads)
+        return {
+            suffix: (
+                bytes(serialize(triples, format=RdfFormat.JSON_LD) or b"") + b"\n"
+                if suffix == "jsonld"
+                else serialize_ordered(triples, suffix)
+            )
+            for suffix in suffixes
+        }
 
     # -- HTML -----------------------------------------------------------------------------------------
 
     def _link(self, iri: str, links: Links) -> str:
-        path = self.paths.get(iri)
-        href = links.entity(path) if path is not None else iri
-        return f'<a href="{esc(href)}" title="{esc(iri)}">{esc(self.label(iri))}</a>'
+        # Pages of one folder link the same types, properties and neighbours over and over.
+        key = (iri, links)
+        found = self._links.get(key)
+        if found is None:
+            path = self.paths.get(iri)
+            href = links.entity(path) if path is not None else iri
+            found = self._links[key] = f'<a href="{esc(href)}" title="{esc(iri)}">{esc(self.label(iri))}</a>'
+        return found
 
     def _value(self, term: NamedNode | BlankNode | Literal | Triple, links: Links, depth: int = 0) -> str:
         if isinstance(term, NamedNode):

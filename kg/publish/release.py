@@ -43,7 +43,14 @@ from kg import __version__
 from kg.assess.rdf import assessment_quads
 from kg.assess.stored import assess_store
 from kg.build.builder import build_timestamp
-from kg.build.serialize import node_value, select, serialize_quads
+from kg.build.serialize import (
+    merged_quads,
+    node_value,
+    select,
+    serialize_quads,
+    serialize_sorted,
+    sorted_quads,
+)
 from kg.build.sources import open_source, select_quads
 from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
 from kg.errors import InputError
@@ -62,7 +69,7 @@ from kg.publish.describe import (
     statistics,
     void_quads,
 )
-from kg.publish.diff import diff_quads, load_quads, render_markdown, to_quads
+from kg.publish.diff import diff_quads, load_quads, render_initial, render_markdown, to_quads
 from kg.publish.docs_html import labels_from, ontology_html, vocabulary_html
 from kg.publish.entity_pages import Site
 from kg.publish.graph_store import check_endpoint
@@ -216,11 +223,14 @@ class _Bundle:
         self.out = out  # where the bundle will be: what messages name, not the staging folder
         self.files: dict[str, bytes] = {}
         self.dists: dict[str, Distribution] = {}
+        self._folders: set[Path] = set()  # made already: an entity page's folder holds dozens of files
 
     def write(self, path: str, data: bytes) -> Distribution:
         target = self.root / path
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
             target.write_bytes(data)
         except OSError as exc:  # a full disk mid-release: the caller removes the staging folder
             raise InputError(write_failure(self.out / path, exc)) from exc
@@ -250,7 +260,13 @@ def _stamp(path: Path) -> _Stamp:
 # in the same order each time, so a smaller LRU cache would have evicted each entry before its next use.
 @functools.lru_cache(maxsize=512)
 def _serialised_resource(file: _Stamp, header: tuple[Quad, ...], fmt: str) -> bytes:
-    return serialize_quads([*_turtle_quads(Path(file[0])), *header], fmt, merge_graphs=True)
+    return serialize_sorted(_sorted_resource(file, header), fmt)
+
+
+# Sorted once for all the formats of a file (RDFC-1.0 relabels the blank nodes of an OWL file each time).
+@functools.lru_cache(maxsize=8)
+def _sorted_resource(file: _Stamp, header: tuple[Quad, ...]) -> tuple[Quad, ...]:
+    return tuple(merged_quads([*_turtle_quads(Path(file[0])), *header]))
 
 
 @functools.lru_cache(maxsize=4)
@@ -544,8 +560,9 @@ def _write_rdf(
             # The ISO 3166 regions the released studies use: a vocabulary document, though made for this data.
             quads = [*quads, *document_header()]
             released += quads
+            merged = merged_quads(quads)
             dists = [
-                bundle.write(f"vocab/iso3166.{suffix}", serialize_quads(quads, fmt, merge_graphs=True))
+                bundle.write(f"vocab/iso3166.{suffix}", serialize_sorted(merged, fmt))
                 for suffix, fmt in _VOCAB_FORMATS
             ]
             title = _literal(quads, graph, str(DCTERMS.title)) or "ISO 3166 regions"
@@ -565,8 +582,10 @@ def _write_rdf(
             continue
         name = _data_name(graph)
         released += quads
+        ordered = {"ttl": merged_quads(quads), "nq": sorted_quads(quads)}
+        ordered["jsonld"] = ordered["nq"]
         dists = [
-            bundle.write(f"data/{name}.{suffix}", serialize_quads(quads, fmt))
+            bundle.write(f"data/{name}.{suffix}", serialize_sorted(ordered[fmt], fmt))
             for suffix, fmt in _DATA_FORMATS
         ]
         datasets = sorted(
@@ -623,8 +642,7 @@ def _part(
 
 def _write_changelog(bundle: _Bundle, version: str, previous: Path | None, released: list[Quad]) -> None:
     if previous is None:
-        diff = diff_quads([], released, "nothing", version)
-        body = render_markdown(diff, title=f"{version} (initial release)", details=False)
+        body = render_initial(released, title=f"{version} (initial release)")
     else:
         since = _previous_version(previous)
         diff = diff_quads(load_quads(previous), released, since, version)

@@ -54,7 +54,7 @@ def write_site(site: Site, write: Callable[[str, bytes], object]) -> list[str]:
     write(STYLE_PATH, STYLE.encode("utf-8"))
     for iri, path in sorted(site.paths.items(), key=lambda item: item[1]):
         files = {f"{path}.html": site.page(iri, StaticLinks(path.rsplit("/", 1)[0])).encode("utf-8")}
-        files |= {f"{path}.{suffix}": site.rdf(iri, suffix) for suffix in RDF_FORMATS}
+        files |= {f"{path}.{suffix}": data for suffix, data in site.rdf_files(iri).items()}
         for name, data in files.items():
             write(name, data)
             written.append(name)

@@ -347,7 +347,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 SELECT ?s (MIN(STR(?typeLabel)) AS ?kind) (MIN(STR(?id)) AS ?identifier) (MIN(STR(?fromL)) AS ?from)
   (MIN(STR(?toL)) AS ?to) (MIN(STR(?whoL)) AS ?who) (MIN(STR(?whatL)) AS ?what) (MIN(STR(?whereL)) AS ?where)
-  (GROUP_CONCAT(DISTINCT STR(?codeL); separator="; ") AS ?codes) (MIN(STR(?exact)) AS ?quote)
+  (GROUP_CONCAT(DISTINCT STR(?codeL); separator="\u001f") AS ?codes) (MIN(STR(?exact)) AS ?quote)
 WHERE {
   VALUES ?s { %s }
   OPTIONAL { ?s a ?type . ?type rdfs:label ?typeLabel . FILTER(STRSTARTS(STR(?type), STR(icgp:))) }
@@ -363,6 +363,7 @@ WHERE {
   %s
 }
 GROUP BY ?s"""
+_CODE_SEPARATOR = "\u001f"  # the codes' labels as the query joins them; no label holds this character
 _QUOTE_PART = "OPTIONAL { ?s oa:hasTarget/oa:hasSelector/oa:exact ?exact }"
 
 
@@ -384,7 +385,8 @@ def describe_evidence(target: Target, iris: Sequence[str], quotes_public: bool) 
                 parts.append(f"{value.get('from', '?')} to {value.get('to', '?')}")
             parts += [value[k] for k in ("who", "what", "where") if value.get(k)]
             if value.get("codes"):
-                parts.append(f"coded {value['codes']}")
+                # GROUP_CONCAT joins in no fixed order: sorted, two releases of the same data say the same.
+                parts.append(f"coded {'; '.join(sorted(value['codes'].split(_CODE_SEPARATOR)))}")
             text = ", ".join(parts)
             if name:
                 text = f"{name}: {text}" if text else name

@@ -9,8 +9,10 @@ nothing but their arguments and the fixed chart style.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,13 +56,32 @@ def _drawn(one: Chart) -> str:
     return one.drawn()
 
 
+@functools.lru_cache(maxsize=256)
+def _drawn_from(description: bytes) -> str:
+    chart: Chart = pickle.loads(description)  # our own pickle of a Chart, made just now
+    return chart.drawn()
+
+
+def drawn_once(one: Chart) -> str:
+    """The chart's SVG, drawn once per process for the same figure function and arguments.
+
+    A process that writes several reports of the same data (a test run makes dozens of releases of one
+    study) draws each chart once: a chart depends on nothing but its description and the fixed chart
+    style. The description's pickle is the key; a chart that cannot be pickled is drawn every time."""
+    try:
+        key = pickle.dumps(one, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return one.drawn()
+    return _drawn_from(key)
+
+
 def draw_all(charts: Sequence[Chart], workers: int | None = None) -> list[str]:
     """The SVG of every chart, in order; ``workers`` processes draw them (default: :func:`default_workers`).
 
     Workers are started fresh ("spawn"), never forked: the caller may hold an open store and threads."""
     count = default_workers(len(charts)) if workers is None else workers
     if count <= 1:
-        return [one.drawn() for one in charts]
+        return [drawn_once(one) for one in charts]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         # Chunks of a few charts keep the pickling overhead small while the cores stay evenly loaded.
