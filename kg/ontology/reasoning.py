@@ -11,7 +11,7 @@ imports, vocabularies and, with ``icgp ontology check --data``, a study's graph)
 HermiT finds every inconsistency of an OWL 2 DL graph; OWL-RL is a second opinion that needs no Java and
 names the clashing individuals, which helps to find the triple to fix.
 
-HermiT reads an N-Triples dump of the merged graph, which is first prepared with rdflib:
+HermiT reads an N-Triples dump of the merged graph, prepared on pyoxigraph terms (no rdflib copy):
 
 * ``owl:imports`` are dropped, so nothing is fetched from the network (the files to reason over are
   passed explicitly);
@@ -38,7 +38,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,7 @@ import pyoxigraph as ox
 from owlrl import OWLRL_Semantics
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.ontology.loading import load_with_imports
@@ -69,6 +70,7 @@ OWL2_DATATYPES = frozenset(
 )  # fmt: skip
 
 _BUILT_IN = (str(OWL), str(RDF), str(RDFS), str(XSD))
+_XSD = str(XSD)
 _DATE = re.compile(r"^(-?\d{4,}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
 
 
@@ -105,60 +107,153 @@ class _Notes:
         return tuple(f"{note}: {n}" for note, n in sorted(self.counts.items()))
 
 
-def _is_unsupported_datatype(iri: URIRef) -> bool:
-    return str(iri).startswith(str(XSD)) and str(iri) not in OWL2_DATATYPES
-
-
-def _class_positions(graph: Graph) -> Iterator[object]:
-    """Every node the graph uses where OWL expects a class."""
-    for predicate in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith):
-        for subject, obj in graph.subject_objects(predicate):
-            yield subject
-            yield obj
-    yield from graph.objects(None, RDFS.domain)
-    yield from graph.objects(None, RDF.type)
-    yield from graph.objects(None, OWL.onClass)
-    object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
-    for prop, obj in graph.subject_objects(RDFS.range):
-        if prop in object_properties:
-            yield obj
-    for restriction, prop in graph.subject_objects(OWL.onProperty):
-        if prop in object_properties:
-            yield from graph.objects(restriction, OWL.someValuesFrom)
-            yield from graph.objects(restriction, OWL.allValuesFrom)
-
-
 def prepare_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
-    """Return a copy of ``graph`` that HermiT accepts, and the list of changes made."""
-    notes = _Notes()
+    """Return a copy of ``graph`` that HermiT accepts, and the list of changes made.
+
+    A literal typed ``xsd:string`` comes back without a datatype, which in RDF 1.1 is the same literal.
+    """
+    triples, notes = _prepare_triples(_ox_triples(graph))
     prepared = Graph()
-    for subject, predicate, obj in graph:
-        if predicate == OWL.imports:
+    for subject, predicate, obj in triples:
+        prepared.add((_rdflib_term(subject), _rdflib_term(predicate), _rdflib_term(obj)))
+    return prepared, notes
+
+
+_OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+_OxTriple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, _OxTerm]
+_IMPORTS, _TYPE, _CLASS = (
+    ox.NamedNode(str(OWL.imports)),
+    ox.NamedNode(str(RDF.type)),
+    ox.NamedNode(str(OWL.Class)),
+)
+_XSD_DATE, _XSD_DATE_TIME = ox.NamedNode(str(XSD.date)), ox.NamedNode(str(XSD.dateTime))
+_RDFS_LITERAL = ox.NamedNode(str(RDFS.Literal))
+_OBJECT_PROPERTY = ox.NamedNode(str(OWL.ObjectProperty))
+# Where OWL expects a class: both ends of these predicates, the objects of those, and (for object
+# properties only) the objects of rdfs:range and of the restrictions' owl:someValuesFrom/allValuesFrom.
+_CLASS_BOTH_ENDS = frozenset(
+    ox.NamedNode(str(iri)) for iri in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith)
+)
+_CLASS_OBJECT = frozenset(ox.NamedNode(str(iri)) for iri in (RDFS.domain, RDF.type, OWL.onClass))
+_RANGE, _ON_PROPERTY = ox.NamedNode(str(RDFS.range)), ox.NamedNode(str(OWL.onProperty))
+_FILLERS = frozenset(ox.NamedNode(str(iri)) for iri in (OWL.someValuesFrom, OWL.allValuesFrom))
+_DECLARING = frozenset(ox.NamedNode(str(iri)) for iri in (OWL.Class, RDFS.Datatype))
+
+
+def _store_triples(store: ox.Store) -> set[_OxTriple]:
+    """The union of a store's graphs as a set of triples, with terms as :func:`graph_from_store` has them."""
+    triples: set[_OxTriple] = set()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            raise InputError(f"RDF 1.2 triple terms are not supported by the reasoner step: {quad}")
+        if isinstance(obj, ox.Literal) and obj.direction:  # rdflib has no base direction: keep the language
+            obj = ox.Literal(obj.value, language=obj.language)
+        triples.add((subject, quad.predicate, obj))
+    return triples
+
+
+def _ox_triples(graph: Graph) -> set[_OxTriple]:
+    """An rdflib graph's triples as pyoxigraph terms."""
+    terms: dict[object, _OxTerm] = {}
+
+    def term(node: object) -> _OxTerm:
+        known = terms.get(node)
+        if known is None:
+            known = terms[node] = _ox_term(node)
+        return known
+
+    triples: set[_OxTriple] = set()
+    for s, p, o in graph:
+        subject, predicate = term(s), term(p)
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            raise InputError(
+                f"the reasoner step reads RDF triples only, not the generalised triple {s} {p} {o}"
+            )
+        triples.add((subject, predicate, term(o)))
+    return triples
+
+
+def _ox_term(node: object) -> _OxTerm:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        try:
+            return ox.BlankNode(str(node))
+        except ValueError:  # an rdflib label N-Triples cannot carry: a fresh one names the same node
+            return ox.BlankNode()
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is None:
+            return ox.Literal(str(node))
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+    raise InputError(f"the reasoner step reads IRIs, blank nodes and literals, not {node!r}")
+
+
+def _prepare_triples(triples: set[_OxTriple]) -> tuple[set[_OxTriple], tuple[str, ...]]:
+    """The triples HermiT is given (see the module docstring), and the list of changes made."""
+    notes = _Notes()
+    prepared: set[_OxTriple] = set()
+    for subject, predicate, obj in triples:
+        if predicate == _IMPORTS:
             notes.add("owl:imports statements dropped (the given files are reasoned over instead)")
             continue
-        if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype) not in OWL2_DATATYPES:
-            date = _DATE.match(str(obj)) if obj.datatype == XSD.date else None
-            if date is None:
-                notes.add(f"literals of datatype <{obj.datatype}> dropped (not in the OWL 2 datatype map)")
-                continue
-            obj = Literal(f"{date.group(1)}T00:00:00{date.group(2) or ''}", datatype=XSD.dateTime)
-            notes.add("xsd:date literals turned into xsd:dateTime")
-        elif isinstance(obj, URIRef) and _is_unsupported_datatype(obj):
-            notes.add(f"datatype <{obj}> replaced where used as a data range")
-            obj = XSD.dateTime if obj == XSD.date else RDFS.Literal
+        if isinstance(obj, ox.Literal):
+            datatype = obj.datatype
+            if datatype.value not in OWL2_DATATYPES:
+                date = _DATE.match(obj.value) if datatype == _XSD_DATE else None
+                if date is None:
+                    notes.add(
+                        f"literals of datatype <{datatype.value}> dropped (not in the OWL 2 datatype map)"
+                    )
+                    continue
+                # rdflib writes the value in its normal form ("Z" becomes "+00:00"), as the rdflib-based
+                # preparation did; the rare date is worth the call
+                midnight = Literal(f"{date.group(1)}T00:00:00{date.group(2) or ''}", datatype=XSD.dateTime)
+                obj = ox.Literal(str(midnight), datatype=_XSD_DATE_TIME)
+                notes.add("xsd:date literals turned into xsd:dateTime")
+        elif isinstance(obj, ox.NamedNode) and obj.value.startswith(_XSD) and obj.value not in OWL2_DATATYPES:
+            notes.add(f"datatype <{obj.value}> replaced where used as a data range")
+            obj = _XSD_DATE_TIME if obj == _XSD_DATE else _RDFS_LITERAL
         prepared.add((subject, predicate, obj))
 
-    declared = set(prepared.subjects(RDF.type, OWL.Class)) | set(prepared.subjects(RDF.type, RDFS.Datatype))
     missing = {
         node
         for node in _class_positions(prepared)
-        if isinstance(node, URIRef) and node not in declared and not str(node).startswith(_BUILT_IN)
+        if isinstance(node, ox.NamedNode) and not node.value.startswith(_BUILT_IN)
     }
-    for node in missing:
-        prepared.add((node, RDF.type, OWL.Class))
+    missing -= {subject for subject, predicate, obj in prepared if predicate == _TYPE and obj in _DECLARING}
+    prepared.update((node, _TYPE, _CLASS) for node in missing)
     if missing:
         notes.add("owl:Class declarations added for classes used but not declared", len(missing))
     return prepared, notes.lines()
+
+
+def _class_positions(triples: set[_OxTriple]) -> Iterator[_OxTerm]:
+    """Every node the triples use where OWL expects a class."""
+    object_properties: set[_OxTerm] = set()
+    ranges: list[tuple[_OxTerm, _OxTerm]] = []
+    on_property: list[tuple[_OxTerm, _OxTerm]] = []
+    fillers: dict[_OxTerm, list[_OxTerm]] = {}
+    for subject, predicate, obj in triples:
+        if predicate in _CLASS_BOTH_ENDS:
+            yield subject
+            yield obj
+        elif predicate in _CLASS_OBJECT:
+            yield obj
+            if predicate == _TYPE and obj == _OBJECT_PROPERTY:
+                object_properties.add(subject)
+        elif predicate == _RANGE:
+            ranges.append((subject, obj))
+        elif predicate == _ON_PROPERTY:
+            on_property.append((subject, obj))
+        elif predicate in _FILLERS:
+            fillers.setdefault(subject, []).append(obj)
+    yield from (obj for prop, obj in ranges if prop in object_properties)
+    for restriction, prop in on_property:
+        if prop in object_properties:
+            yield from fillers.get(restriction, ())
 
 
 def graph_from_store(store: ox.Store) -> Graph:
@@ -227,10 +322,10 @@ def reason(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
             "the HermiT reasoner needs a Java runtime, and 'java' was not found on PATH; "
             "install Java 11 or later (e.g. apt install default-jre) or skip this step with --no-reasoner"
         )
-    prepared, adjustments = prepare_graph(_as_graph(source))
+    prepared, adjustments = _prepare_triples(_as_triples(source))
     with tempfile.TemporaryDirectory(prefix="icgp-hermit-") as folder:
         ntriples = Path(folder) / "merged.nt"
-        prepared.serialize(ntriples, format="nt", encoding="utf-8")
+        ox.serialize((ox.Triple(*triple) for triple in prepared), ntriples, ox.RdfFormat.N_TRIPLES)
         run = subprocess.run(_hermit_command(java, ntriples), capture_output=True, text=True, check=False)
     consistent, message = True, ""
     unsatisfiable: tuple[str, ...] = ()
@@ -275,25 +370,94 @@ class _RLClosure(OWLRL_Semantics):  # type: ignore[misc]
     in every cycle (rules eq-rep-*), which makes the closure of a study several times slower.
     """
 
-    def store_triple(self, triple: tuple[object, object, object]) -> None:
+    def store_triple(self, triple: tuple[str, str, str]) -> None:
         subject, predicate, obj = triple
-        if predicate == _SAME_AS and subject == obj:
+        # str's == first: rdflib's own == is Python code, and most stored triples are not owl:sameAs
+        if str.__eq__(predicate, _SAME_AS) is True and predicate == _SAME_AS and subject == obj:
             return
         super().store_triple(triple)
 
+    def rules(self, triple: tuple[str, str, str], cycle_num: int) -> None:
+        """owlrl's ``rules``, skipping the triples no rule reads as a premise (see ``_is_inert``).
 
-def prepare_rl_graph(graph: Graph) -> tuple[Graph, tuple[str, ...]]:
+        The blank nodes are still collected from every triple in the first cycle, into a set beside
+        owlrl's list (its ``not in`` on the list compared each node with all the others).
+        """
+        if cycle_num == 1:
+            seen = self.__dict__.setdefault("_seen_bnodes", set())
+            for node in triple:
+                if isinstance(node, BNode) and node not in seen:
+                    seen.add(node)
+                    self.bnodes.append(node)
+        if _is_inert(triple):
+            return
+        self._properties(triple, cycle_num)
+        self._equality(triple, cycle_num)
+        self._classes(triple, cycle_num)
+        self._class_axioms(triple, cycle_num)
+        self._schema_vocabulary(triple, cycle_num)
+
+
+_RULE_VOCABULARY = (str(OWL), str(RDF), str(RDFS))
+_RDF_TYPE = str(RDF.type)
+
+
+def _is_inert(triple: tuple[str, str, str]) -> bool:
+    """Whether owlrl's rules, given ``triple`` as the triple of the cycle, can do nothing with it.
+
+    Each rule of owlrl 7's ``OWLRL_Semantics`` starts from a triple whose predicate is an OWL, RDF or
+    RDFS term and, for ``rdf:type``, whose object is one too (``owl:Class``, ``owl:FunctionalProperty``,
+    ...); a triple such as ``ex:a ex:memberOf ex:c`` or ``ex:a rdf:type ex:Firm`` is read by the rules
+    only through graph lookups from those triples. The one rule that fires on any triple, eq-ref, adds
+    only ``x owl:sameAs x``, which :meth:`_RLClosure.store_triple` drops. Strings are compared, so
+    the test errs on the side of running the rules (a blank node labelled like an OWL term is not inert).
+    """
+    _, predicate, obj = triple
+    if not str.startswith(predicate, _RULE_VOCABULARY):
+        return True
+    # str's own == and startswith: rdflib's terms compare in Python code, and this runs per triple and cycle
+    return str.__eq__(predicate, _RDF_TYPE) is True and not str.startswith(obj, _RULE_VOCABULARY)
+
+
+def prepare_rl_graph(graph: Graph) -> tuple[IndexedGraph, tuple[str, ...]]:
     """A copy of ``graph`` for the OWL-RL closure: without ``owl:imports`` and annotation assertions.
 
     Annotations carry no meaning in OWL 2's Direct Semantics, which HermiT uses; OWL-RL's rules would
     still apply the domain or range of an annotation property. Leaving them out keeps both reasoners
     judging the same axioms (and the closure smaller).
     """
+    return _rl_graph(graph, set(graph.subjects(RDF.type, OWL.AnnotationProperty)))
+
+
+_ANNOTATION_PROPERTY = ox.NamedNode(str(OWL.AnnotationProperty))
+
+
+def _rl_graph_from_triples(triples: set[_OxTriple]) -> tuple[IndexedGraph, tuple[str, ...]]:
+    """:func:`prepare_rl_graph` on pyoxigraph triples, without an intermediate rdflib graph.
+
+    Equal terms become one rdflib object, so the closure's index lookups mostly match by identity.
+    """
+    terms: dict[_OxTerm, Node] = {}
+
+    def term(node: _OxTerm) -> Node:
+        known = terms.get(node)
+        if known is None:
+            known = terms[node] = _rdflib_term(node)
+        return known
+
+    annotation = {term(s) for s, p, o in triples if p == _TYPE and o == _ANNOTATION_PROPERTY}
+    return _rl_graph(((term(s), term(p), term(o)) for s, p, o in triples), annotation)
+
+
+def _rl_graph(
+    triples: Iterable[tuple[Node, Node, Node]], annotation: set[Node]
+) -> tuple[IndexedGraph, tuple[str, ...]]:
     notes = _Notes()
-    annotation = set(graph.subjects(RDF.type, OWL.AnnotationProperty)) | _BUILT_IN_ANNOTATIONS
+    annotation = annotation | _BUILT_IN_ANNOTATIONS
+    imports = OWL.imports
     prepared = IndexedGraph()
-    for subject, predicate, obj in graph:
-        if predicate == OWL.imports:
+    for subject, predicate, obj in triples:
+        if predicate == imports:
             notes.add("owl:imports statements dropped (the given files are reasoned over instead)")
         elif predicate in annotation:
             notes.add("annotation assertions left out (they carry no meaning for consistency)")
@@ -309,8 +473,11 @@ def reason_owl_rl(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     ``owl:Nothing``. ``unsatisfiable`` stays empty: OWL-RL does not decide class satisfiability.
     """
     started = time.perf_counter()
-    prepared, adjustments = prepare_rl_graph(_as_graph(source))
-    with plain_namespaces():
+    if isinstance(source, Graph):
+        prepared, adjustments = prepare_rl_graph(source)
+    else:
+        prepared, adjustments = _rl_graph_from_triples(_as_triples(source))
+    with plain_namespaces(prepared):
         closure = _RLClosure(prepared, False, False, False)
         closure.closure()
     clashes = set(closure.error_messages)
@@ -334,14 +501,14 @@ def reason_owl_rl(source: Graph | ox.Store | Sequence[Path]) -> ReasonerResult:
     )
 
 
-def _as_graph(source: Graph | ox.Store | Sequence[Path]) -> Graph:
+def _as_triples(source: Graph | ox.Store | Sequence[Path]) -> set[_OxTriple]:
+    """The merged graph as pyoxigraph triples (of a store, an rdflib graph, or files and their imports)."""
     if isinstance(source, Graph):
-        return source
+        return _ox_triples(source)
     if isinstance(source, ox.Store):
-        return graph_from_store(source)
-
+        return _store_triples(source)
     store, _ = load_with_imports(list(source))
-    return graph_from_store(store)
+    return _store_triples(store)
 
 
 def _java_reason(text: str) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from kg.ontology.namespaces import PlainTerms
@@ -141,20 +142,36 @@ class IndexedGraph(Graph):
 
 
 @contextmanager
-def plain_namespaces() -> Iterator[None]:
+def plain_namespaces(graph: IndexedGraph | None = None) -> Iterator[None]:
     """Inside the block, owlrl's rule modules read OWL, RDF and RDFS terms as plain attributes.
 
+    With ``graph``, a term the graph holds is read as the graph's own object: the rules' lookups then
+    find it in the indexes by identity, without rdflib's ``==`` (Python code) on every hit.
     The swap is process-wide for the time of the block, so the block holds a lock."""
     import owlrl.Closure
     import owlrl.OWLRL
 
     swaps = [(module, name) for module in (owlrl.OWLRL, owlrl.Closure) for name in ("OWL", "RDF", "RDFS")]
+    held = _vocabulary_terms(graph) if graph is not None else []
     with _LOCK:
         saved = [(module, name, module.__dict__[name]) for module, name in swaps if name in module.__dict__]
         try:
             for module, name, namespace in saved:
-                setattr(module, name, PlainTerms(namespace))
+                plain = PlainTerms(namespace)
+                prefix = str(namespace)
+                for term in held:
+                    local = term[len(prefix) :]
+                    if term.startswith(prefix) and local.isidentifier() and not local.startswith("_"):
+                        setattr(plain, local, term)
+                setattr(module, name, plain)
             yield
         finally:
             for module, name, namespace in saved:
                 setattr(module, name, namespace)
+
+
+def _vocabulary_terms(graph: IndexedGraph) -> list[URIRef]:
+    """The OWL, RDF and RDFS IRIs ``graph`` holds, as the graph's own objects."""
+    namespaces = (str(OWL), str(RDF), str(RDFS))
+    nodes = {*graph._spo, *graph._pos, *graph._osp}
+    return [node for node in nodes if isinstance(node, URIRef) and str.startswith(node, namespaces)]
