@@ -22,10 +22,11 @@ import gc
 import os
 import shutil
 from collections.abc import Callable, Collection
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Store
 
 from kg.build import store as store_module
 from kg.errors import InputError
@@ -146,11 +147,12 @@ def rebuild_store(path: Path, replaced: Collection[NamedNode], fill: Callable[[S
 def _copy_kept(old: Store, new: Store, dropped: Collection[NamedNode]) -> None:
     """Bulk-copy every quad of ``old`` outside ``dropped`` graphs and staging graphs into ``new``."""
     prefix = store_module.STAGING_PREFIX
-
-    def kept(quad: Quad) -> bool:
-        graph = quad.graph_name
-        if not isinstance(graph, NamedNode):
-            return True
-        return graph not in dropped and not graph.value.startswith(prefix)
-
-    new.bulk_extend(q for q in old.quads_for_pattern(None, None, None, None) if kept(q))
+    kept: list[NamedNode | BlankNode | DefaultGraph] = [DefaultGraph()]
+    kept += [
+        g
+        for g in old.named_graphs()
+        if not isinstance(g, NamedNode) or (g not in dropped and not g.value.startswith(prefix))
+    ]
+    # Read graph by graph: the dropped ones (the ontology and vocabularies, some 25,000 quads, in every
+    # store) are never read. One bulk load still, so that a rebuild makes the same writes as before.
+    new.bulk_extend(chain.from_iterable(old.quads_for_pattern(None, None, None, g) for g in kept))

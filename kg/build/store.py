@@ -6,6 +6,7 @@ so any of them can be replaced without touching the others.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -62,15 +63,25 @@ def vocabulary_graph(vocab_file: Path) -> NamedNode:
 
 def ontology_quads() -> list[Quad]:
     """The ontology, its alignments and every vocabulary as quads in their own graphs."""
-    sources: list[tuple[Path, NamedNode]] = [
-        (resources.ontology_file(), ONTOLOGY_GRAPH),
-        (resources.alignments_file(), ONTOLOGY_GRAPH),
-    ]
+    sources = [(resources.ontology_file(), ONTOLOGY_GRAPH), (resources.alignments_file(), ONTOLOGY_GRAPH)]
     sources += [(path, vocabulary_graph(path)) for path in resources.vocabulary_files()]
+    # Every build, release and validation asks for these 25,000 quads; parse the files again only when
+    # one of them changed (keyed by the files' identity and times).
+    signature = tuple((path, graph.value, *_stamp(path)) for path, graph in sources)
+    return list(_parsed_ontology(signature))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=1)
+def _parsed_ontology(signature: tuple[tuple[Path, str, int, int], ...]) -> tuple[Quad, ...]:
     staging = Store()
-    for path, graph in sources:
-        staging.load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
-    return list(staging.quads_for_pattern(None, None, None, None))
+    for path, graph, *_ in signature:
+        staging.load(path=str(path), format=RdfFormat.TURTLE, to_graph=NamedNode(graph))
+    return tuple(staging.quads_for_pattern(None, None, None, None))
 
 
 STAGING_PREFIX = "urn:icgp:staging:"
