@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from rdflib import RDF, URIRef
-from typer.testing import CliRunner
 
 from cli import app
 from kg.importers.eurostat import CONF_STATUS, OBS_STATUS, OBS_VALUE, import_eurostat
-from kg.importers.target import SDMX_CODE, SDMX_DIMENSION, ImportResult
+from kg.importers.target import SDMX_CODE, SDMX_DIMENSION
 from kg.ontology.concepts import load_concepts
 from kg.ontology.namespaces import ICGP, QB
 from kg.ontology.resources import sample_study_dir
@@ -40,11 +40,20 @@ def dii(external_data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory, dii: Path) -> tuple[Path, ImportResult]:
-    """A copy of the mini study with isoc_e_dii imported (once for the tests that only read it)."""
+def imported(tmp_path_factory: pytest.TempPathFactory, dii: Path) -> tuple[Path, str]:
+    """A copy of the mini study with isoc_e_dii imported by ``icgp import eurostat``, and what the command
+    printed (once for the tests that only read them)."""
     target = tmp_path_factory.mktemp("eurostat") / "mini"
     shutil.copytree(FIXTURES / "build" / "mini", target)
-    return target, import_eurostat(dii, target)
+    result = runner.invoke(app, ["import", "eurostat", str(dii), "--into", str(target)])
+    assert result.exit_code == 0, result.output
+    return target, result.stdout
+
+
+@pytest.fixture(scope="module")
+def imported_graph(imported: tuple[Path, str]) -> rdflib.Graph:
+    """The file ``imported`` wrote, parsed (once: rdflib takes seconds). Read it, never change it."""
+    return rdflib.Graph().parse(imported[0] / "imports" / "eurostat-isoc-e-dii.ttl")
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -53,16 +62,17 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_every_row_with_a_value_becomes_one_observation(study: Path, dii: Path) -> None:
+def test_every_row_with_a_value_becomes_one_observation(
+    imported: tuple[Path, str], imported_graph: rdflib.Graph, dii: Path
+) -> None:
     table = rows(dii)
     with_value = [r for r in table if r["OBS_VALUE"]]
     without = [r for r in table if not r["OBS_VALUE"]]
     assert (len(table), len(with_value), len(without)) == (2860, 2830, 30)
-    result = runner.invoke(app, ["import", "eurostat", str(dii), "--into", str(study)])
-    assert result.exit_code == 0, result.output
-    assert "  rows: 2860\n  observations: 2860\n  observations with a value: 2830\n" in result.stdout
-    assert "  observations without a value: 30\n  confidential observations: 9\n" in result.stdout
-    g = rdflib.Graph().parse(study / "imports" / "eurostat-isoc-e-dii.ttl")
+    stdout = imported[1]
+    assert "  rows: 2860\n  observations: 2860\n  observations with a value: 2830\n" in stdout
+    assert "  observations without a value: 30\n  confidential observations: 9\n" in stdout
+    g = imported_graph
     observations = set(g.subjects(RDF.type, URIRef(QB.Observation)))
     valued = {s for s in observations if (s, URIRef(OBS_VALUE), None) in g}
     assert len(observations) == 2860 and len(valued) == 2830
@@ -87,8 +97,8 @@ def test_every_row_with_a_value_becomes_one_observation(study: Path, dii: Path) 
             assert flags == set(row["OBS_FLAG"])
 
 
-def test_dimensions_use_nuts_and_the_size_vocabulary(imported: tuple[Path, ImportResult]) -> None:
-    g = rdflib.Graph().parse(imported[1].path)
+def test_dimensions_use_nuts_and_the_size_vocabulary(imported_graph: rdflib.Graph) -> None:
+    g = imported_graph
     obs = URIRef(
         "https://example.org/id/mini/observation/isoc-e-dii/A/10-49/C10-S951_X_K/E_DI3_GELO/PC_ENT/AT/2021"
     )
@@ -138,7 +148,7 @@ def test_a_table_without_geo_is_refused(study: Path, tmp_path: Path) -> None:
 
 
 def test_eu27_share_of_small_enterprises_with_basic_digital_intensity_by_year(
-    imported: tuple[Path, ImportResult], dii: Path
+    imported: tuple[Path, str], dii: Path
 ) -> None:
     store = StoreTarget(package_store(imported[0]))
     query = load_query_file(QUERIES / "eurostat_indicator_by_year.rq")

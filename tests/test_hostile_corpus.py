@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from cli import app
 

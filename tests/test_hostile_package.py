@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from cli import app
 from kg.ontology.resources import sample_study_dir

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from graph_compare import isomorphic
 from pyoxigraph import Literal, NamedNode, Quad, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import BuiltStudy, build_package, write_graph

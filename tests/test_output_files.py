@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from cli import app
 from kg.errors import InputError

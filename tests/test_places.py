@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.serialize import serialize_quads

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from pyoxigraph import Store
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
-from typer.testing import CliRunner
 
 from cli import app
-from kg.build.study import build_package
+from kg.build.study import BuiltStudy, build_package
 from kg.errors import InputError
 from kg.importers.refiqda_offsets import PositionMap, offset_unit
 from kg.importers.refiqda_rdf import import_qdpx
@@ -54,6 +54,33 @@ def demo(external_data: Path) -> Path:
     return external_data / "refi-qda-samples-qc" / "demo.qdpx"
 
 
+@pytest.fixture(scope="module")
+def demo_imported(tmp_path_factory: pytest.TempPathFactory, external_data: Path) -> tuple[Path, str]:
+    """A copy of the mini study with demo.qdpx imported by ``icgp import qdpx``, and what the command
+    printed (once, for the tests that only read them). Read the folder, never change it."""
+    study = tmp_path_factory.mktemp("demo") / "mini"
+    shutil.copytree(MINI, study)
+    demo = external_data / "refi-qda-samples-qc" / "demo.qdpx"
+    with pytest.MonkeyPatch.context() as patch:
+        # The autouse fixture sets this per test; a module fixture runs before it.
+        patch.setenv("ICGP_REFI_QDA_SCHEMA", str(external_data / "refi-qda-schema" / "schema.xsd"))
+        result = runner.invoke(app, ["import", "qdpx", str(demo), "--into", str(study)])
+    assert result.exit_code == 0, result.output
+    return study, result.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_graph(demo_imported: tuple[Path, str]) -> rdflib.Graph:
+    """The file ``demo_imported`` wrote, parsed once. Read it, never change it."""
+    return graph_of(demo_imported[0] / "imports" / "qdpx-demo.ttl")
+
+
+@pytest.fixture(scope="module")
+def demo_built(demo_imported: tuple[Path, str]) -> BuiltStudy:
+    """The study of ``demo_imported`` built once. Read it, never change it."""
+    return build_package(demo_imported[0])
+
+
 def graph_of(path: Path) -> rdflib.Graph:
     return rdflib.Graph().parse(path, format="turtle")
 
@@ -83,18 +110,19 @@ MINIMAL_PROJECT = (
 # --- the real sample -------------------------------------------------------------------------------
 
 
-def test_demo_imports_exactly_its_codes_selections_and_codings(study: Path, demo: Path) -> None:
-    result = runner.invoke(app, ["import", "qdpx", str(demo), "--into", str(study)])
-    assert result.exit_code == 0, result.output
+def test_demo_imports_exactly_its_codes_selections_and_codings(
+    demo_imported: tuple[Path, str], demo_graph: rdflib.Graph, demo: Path
+) -> None:
+    study, stdout = demo_imported
     path = study / "imports" / "qdpx-demo.ttl"
-    assert f"imported demo.qdpx into {path} (" in result.stdout
-    assert "  codes: 262\n" in result.stdout
-    assert "  selections: 158\n" in result.stdout
-    assert "  codings: 205\n" in result.stdout
-    assert "unmapped codes (262; link them with --map):\n  rq1_definition\n" in result.stdout
+    assert f"imported demo.qdpx into {path} (" in stdout
+    assert "  codes: 262\n" in stdout
+    assert "  selections: 158\n" in stdout
+    assert "  codings: 205\n" in stdout
+    assert "unmapped codes (262; link them with --map):\n  rq1_definition\n" in stdout
 
     # The same numbers, counted in the written RDF and in the XML itself.
-    g = graph_of(path)
+    g = demo_graph
     codes = set(g.subjects(RDF.type, URIRef(ICGP.Code)))
     segments = set(g.subjects(RDF.type, URIRef(ICGP.CodedSegment)))
     bodies = list(g.triples((None, URIRef(OA.hasBody), None)))
@@ -112,9 +140,8 @@ def test_demo_imports_exactly_its_codes_selections_and_codings(study: Path, demo
     assert len(tops) == len(root.findall("q:CodeBook/q:Codes/q:Code", ns))
 
 
-def test_demo_segment_has_offsets_quote_source_and_coder(study: Path, demo: Path) -> None:
-    import_qdpx(demo, study)
-    g = graph_of(study / "imports" / "qdpx-demo.ttl")
+def test_demo_segment_has_offsets_quote_source_and_coder(demo_graph: rdflib.Graph) -> None:
+    g = demo_graph
     base = "https://example.org/id/mini/"
     seg = URIRef(base + "segment/demo/board_2017/320-400")
     assert (seg, RDF.type, URIRef(ICGP.CodedSegment)) in g
@@ -136,14 +163,13 @@ def test_demo_segment_has_offsets_quote_source_and_coder(study: Path, demo: Path
     assert not any(isinstance(o, Literal) and str(o) == "cp" for o in g.objects())
 
 
-def test_demo_package_builds_and_uses_only_declared_terms(study: Path, demo: Path) -> None:
-    import_qdpx(demo, study)
-    built = build_package(study)
+def test_demo_package_builds_and_uses_only_declared_terms(
+    demo_built: BuiltStudy, demo_graph: rdflib.Graph
+) -> None:
+    built = demo_built
     imported = [q for q in built.result.quads if built.source_map.locate(q.subject.value)]
     assert built.checked.imports and "imports/qdpx-demo.ttl" in built.checked.imports
-    assert len(built.checked.imports["imports/qdpx-demo.ttl"]) == len(
-        graph_of(study / "imports/qdpx-demo.ttl")
-    )
+    assert len(built.checked.imports["imports/qdpx-demo.ttl"]) == len(demo_graph)
     assert imported
     store = Store()
     store.extend(built.result.quads)
@@ -151,13 +177,12 @@ def test_demo_package_builds_and_uses_only_declared_terms(study: Path, demo: Pat
     assert undeclared_icgp_terms(store, declared) == []
 
 
-def test_demo_package_validates_under_the_shapes(study: Path, demo: Path) -> None:
+def test_demo_package_validates_under_the_shapes(demo_built: BuiltStudy, demo_graph: rdflib.Graph) -> None:
     from kg.build.store import ontology_quads
     from kg.problems import Severity
     from kg.validation import engines as shacl
 
-    import_qdpx(demo, study)
-    built = build_package(study)
+    built = demo_built
     data = shacl.DataGraph.from_quads([*built.result.quads, *ontology_quads()])
     results = shacl.validate(data, shacl.load_shapes())
     assert [r for r in results if r.severity is Severity.VIOLATION] == []
@@ -167,7 +192,7 @@ def test_demo_package_validates_under_the_shapes(study: Path, demo: Path) -> Non
     # The QDA project is a dcat:Dataset; it carries the package's licence, so nothing is left to warn about.
     assert imported == []
     project = URIRef("https://example.org/id/mini/qda-project/demo")
-    g = graph_of(study / "imports" / "qdpx-demo.ttl")
+    g = demo_graph
     assert set(g.objects(project, DCTERMS.license)) == {
         URIRef("https://creativecommons.org/licenses/by/4.0/")
     }

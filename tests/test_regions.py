@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import BuiltStudy, build_package, store_study

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from rdflib import RDF, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import build_package

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import RdfFormat, parse
-from typer.testing import CliRunner
 
 from cli import app
 from kg.package.table_checks import check_path

@@ -153,20 +153,32 @@ class _CodeLists:
     def __init__(self, t: Triples, target: ImportTarget) -> None:
         self.t = t
         self.target = target
+        # The triples of a concept depend only on these arguments and every row repeats most of them:
+        # adding them once gives the same set of triples without redoing the work per row.
+        self._schemes: dict[tuple[str, str | None], str] = {}
+        self._concepts: dict[tuple[str, str, str | None, str | None], str] = {}
 
     def scheme(self, dimension: str, label: str | None) -> str:
+        found = self._schemes.get((dimension, label))
+        if found is not None:
+            return found
         iri = self.target.iri("eurostat", local_name(dimension))
         self.t.type(iri, str(SKOS.ConceptScheme))
         self.t.text(iri, str(SKOS.notation), dimension)
         self.t.text(iri, str(RDFS.label), label or f"Eurostat code list {dimension}", "en")
+        self._schemes[(dimension, label)] = iri
         return iri
 
     def concept(self, dimension: str, code: str, label: str | None, header: str | None) -> str:
+        found = self._concepts.get((dimension, code, label, header))
+        if found is not None:
+            return found
         iri = self.target.iri("eurostat", local_name(dimension), local_name(code))
         self.t.type(iri, str(SKOS.Concept))
         self.t.iri(iri, str(SKOS.inScheme), self.scheme(dimension, header))
         self.t.text(iri, str(SKOS.notation), code)
         self.t.text(iri, str(SKOS.prefLabel), label, "en")
+        self._concepts[(dimension, code, label, header)] = iri
         return iri
 
 

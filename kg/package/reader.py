@@ -237,13 +237,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _yaml_lines(text: str) -> dict[str, int]:
+def _yaml_lines(node: yaml.Node | None) -> dict[str, int]:
     """Line numbers (1-based) of the descriptor's top-level keys, and of ``key.sub`` for nested keys."""
     lines: dict[str, int] = {}
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
@@ -258,9 +254,9 @@ def _yaml_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _duplicate_key(text: str, where: str) -> None:
-    """Refuse a mapping that names a key twice (PyYAML would silently keep the last value)."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+def _duplicate_key(node: yaml.Node | None, where: str) -> str | None:
+    """Why a mapping that names a key twice is refused (PyYAML would silently keep the last value), or
+    None when no mapping does."""
     # A stack, not recursion: the depth has no bound of its own here.
     stack: list[tuple[yaml.Node, str]] = [(node, "")] if node is not None else []
     # _check_shape refuses aliases already; should they ever be allowed, a node they share is visited once.
@@ -278,12 +274,13 @@ def _duplicate_key(text: str, where: str) -> None:
                 name = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
                 line = key.start_mark.line + 1
                 if isinstance(key, yaml.ScalarNode) and name in seen:
-                    raise InputError(
+                    return (
                         f"{where} has the key '{path}{name}' twice (lines {seen[name]} and {line}); "
                         "keep one of them (YAML would otherwise use only the last)"
                     )
                 seen.setdefault(name, line)
                 stack.append((value, f"{path}{name}."))
+    return None
 
 
 class _DescriptorLoader(yaml.SafeLoader):
@@ -338,11 +335,22 @@ def _check_shape(text: str, where: str) -> None:
             )
 
 
-def _parse_yaml(text: str, where: str) -> dict[str, Any]:
+def _parse_yaml(text: str, where: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The descriptor's fields and the lines of its keys (see :func:`_yaml_lines`)."""
     try:
         _check_shape(text, where)
-        data = yaml.load(text, Loader=_DescriptorLoader)  # a SafeLoader subclass: no arbitrary objects
-        _duplicate_key(text, where)
+        loader = _DescriptorLoader(text)  # a SafeLoader subclass: no arbitrary objects
+        try:
+            # One composition serves the values, the duplicate-key check and the key lines. The two
+            # read the node before constructing, which rewrites the mappings that use merge keys (<<).
+            node = loader.get_single_node()
+            duplicate = _duplicate_key(node, where)
+            lines = _yaml_lines(node)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+        if duplicate is not None:
+            raise InputError(duplicate)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -357,7 +365,7 @@ def _parse_yaml(text: str, where: str) -> dict[str, Any]:
         raise InputError(
             f"{where} must be a mapping of fields (name: ..., title: ...), not a {type(data).__name__}"
         )
-    return {str(key): value for key, value in data.items()}
+    return {str(key): value for key, value in data.items()}, lines
 
 
 def open_package(path: Path) -> StudyPackage:
@@ -380,10 +388,8 @@ def open_package(path: Path) -> StudyPackage:
     if descriptor_text is None:
         assert problem is not None
         raise PackageEncodingError(problem.message, [problem])
-    raw = _parse_yaml(descriptor_text, DESCRIPTOR)
-    descriptor, table_files, descriptor_problems = check_descriptor(
-        raw, _yaml_lines(descriptor_text), tuple(source.files)
-    )
+    raw, lines = _parse_yaml(descriptor_text, DESCRIPTOR)
+    descriptor, table_files, descriptor_problems = check_descriptor(raw, lines, tuple(source.files))
 
     texts: dict[str, str] = {}
     encoding_problems: list[Problem] = []
