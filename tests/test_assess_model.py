@@ -218,3 +218,18 @@ def test_periods_parse_as_dates_or_years_and_empty_ones_are_refused() -> None:
         parse_period("2020-13-01/2021-01-01")
     with pytest.raises(InputError, match="must be FROM/TO"):
         parse_period("2020")
+
+
+def test_a_model_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
+    text = default_model_file().read_text(encoding="utf-8")
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = load_model(path)
+    assert load_model(path) is first  # the same file: read once, shared
+    path.write_text(text.replace("\nversion: 1.0.0\n", "\nversion: 1.1.0\n"), encoding="utf-8")
+    edited = load_model(path)
+    assert (first.version, edited.version) == ("1.0.0", "1.1.0")
+    assert edited.digest != first.digest
+    path.write_text(text.replace("\nversion: 1.0.0\n", "\nversion: 1 0\n"), encoding="utf-8")
+    with pytest.raises(InputError, match="model and version must be short names"):
+        load_model(path)

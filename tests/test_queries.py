@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Store
 
+from kg.build.study import build_package, store_study
 from kg.errors import InputError
 from kg.ontology import resources
 from kg.ontology.namespaces import ICGP, NUTS, VOCAB_BASE
-from kg.query.catalogue import catalogue, find_query, parse_query
+from kg.query.catalogue import catalogue, find_query, load_query_file, parse_query
 from kg.query.parameters import (
     bind,
     binding_problems,
@@ -1435,3 +1436,31 @@ def test_sample_barrier_shares_match_the_story(sample: Store) -> None:
     assert totals["icgp:SME"] + totals["icgp:Startup"] == 108
     assert (cited[("icgp:LargeEnterprise", COST)], cited[("icgp:LargeEnterprise", SKILLS)]) == (0, 0)
     assert totals["icgp:LargeEnterprise"] == 37
+
+
+def test_a_query_file_is_parsed_once_until_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "things.rq"
+    path.write_text("SELECT * WHERE { ?s ?p ?_thing }\n", encoding="utf-8")
+    first = load_query_file(path)
+    assert load_query_file(path) is first  # the same text: parsed once, shared
+    assert load_query_file(path, "other").name == "other"
+    path.write_text("#+ summary: Places\nSELECT * WHERE { ?s ?p ?_place_iri }\n", encoding="utf-8")
+    edited = load_query_file(path)
+    assert (edited.summary, [p.name for p in edited.parameters]) == ("Places", ["place"])
+    assert (first.summary, [p.name for p in first.parameters]) == ("", ["thing"])
+    path.write_text("SELECT * WHERE { ?s ?p \n", encoding="utf-8")
+    with pytest.raises(InputError, match="the query is not valid SPARQL"):
+        load_query_file(path)
+
+
+def test_a_package_store_holds_what_store_study_leaves_in_a_new_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # both builds record the same build time
+    expected = Store()
+    store_study(expected, build_package(FIXTURE))
+    found, wanted = Dataset(package_store(FIXTURE)), Dataset(expected)
+    for dataset in (found, wanted):
+        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    assert len(found) == len(wanted) > 25_000
+    assert set(found) == set(wanted)

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from conftest import built_once
 from pyoxigraph import RdfFormat, Store
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build.study import build_package, store_study, write_graph
+from kg.build.store import ontology_quads
+from kg.build.study import build_package, write_graph
 
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "qfix"
 FIX = "https://example.org/id/qfix/"
@@ -27,15 +29,32 @@ def icgp(*args: str) -> Any:
     return runner.invoke(app, list(args))
 
 
+def qfix_store(factory: pytest.TempPathFactory) -> Path:
+    """The fixture study built into an on-disk store, once per test run (test_query_values reads it too).
+
+    Read it only. It holds what ``store_study`` puts into an empty store: the ontology, the vocabularies,
+    the study's graph and its regions."""
+
+    def make(folder: Path) -> None:
+        built = build_package(FIXTURE)
+        store = Store(str(folder))
+        store.bulk_extend([*ontology_quads(), *built.result.quads, *built.result.regions])
+        store.flush()
+        del store
+
+    return built_once(factory, "qfix-store", make)
+
+
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture study built into an on-disk store."""
-    path = tmp_path_factory.mktemp("store") / "qfix"
-    store = Store(str(path))
-    store_study(store, build_package(FIXTURE))
-    store.flush()
-    del store
-    return path
+    return qfix_store(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def built_quads(store_dir: Path) -> set[str]:
+    """Every quad of ``store_dir`` as it was built, for the tests that check a command left it unchanged."""
+    return quads_of(store_dir)
 
 
 def quads_of(path: Path) -> set[str]:
@@ -320,9 +339,9 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("attack", INJECTIONS)
 def test_injection_into_an_iri_parameter_is_rejected_and_the_store_unchanged(
-    store_dir: Path, attack: str
+    store_dir: Path, built_quads: set[str], attack: str
 ) -> None:
-    before = quads_of(store_dir)
+    before = built_quads
     for value in (attack, f"https://example.org/x{attack}"):
         result = icgp("query", "run", "evidence_chain", "--store", str(store_dir), "-p", f"claim={value}")
         assert result.exit_code == 2
@@ -331,8 +350,10 @@ def test_injection_into_an_iri_parameter_is_rejected_and_the_store_unchanged(
 
 
 @pytest.mark.parametrize("attack", INJECTIONS)
-def test_injection_into_a_text_parameter_is_bound_as_a_harmless_literal(store_dir: Path, attack: str) -> None:
-    before = quads_of(store_dir)
+def test_injection_into_a_text_parameter_is_bound_as_a_harmless_literal(
+    store_dir: Path, built_quads: set[str], attack: str
+) -> None:
+    before = built_quads
     result = icgp(
         "query",
         "run",

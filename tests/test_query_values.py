@@ -19,10 +19,12 @@ from typing import Any, ClassVar
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
+from test_query_cli import qfix_store as shared_qfix_store
 from typer.testing import CliRunner
 
 from cli import app
-from kg.build.study import build_package, store_study, write_graph
+from kg.build.store import ontology_quads
+from kg.build.study import build_package, write_graph
 from kg.errors import InputError
 from kg.importers.eurostat import import_eurostat
 from kg.ontology.concepts import load_concepts
@@ -380,12 +382,7 @@ def test_claim_by_notation_or_prefixed_notation_answers_like_the_concept_iri() -
 
 @pytest.fixture(scope="module")
 def qfix_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("values") / "store"
-    store = Store(str(path))
-    store_study(store, build_package(QFIX))
-    store.flush()
-    del store
-    return path
+    return shared_qfix_store(tmp_path_factory)
 
 
 def test_an_iri_that_occurs_nowhere_gets_a_warning_on_every_kind_of_target(
@@ -477,8 +474,10 @@ def eurostat_store(tmp_path_factory: pytest.TempPathFactory, external_data: Path
     shutil.copytree(FIXTURES / "build" / "mini", study)
     import_eurostat(external_data / "eurostat-ict-enterprises" / "isoc_e_dii.csv", study)
     path = root / "store"
+    built = build_package(study)
+    # What store_study puts into an empty store, without its staging graphs (costly on disk).
     store = Store(str(path))
-    store_study(store, build_package(study))
+    store.bulk_extend([*ontology_quads(), *built.result.quads, *built.result.regions])
     store.flush()
     del store
     return path

@@ -204,6 +204,12 @@ class _Reader:
                 raise self.fail(path, f"unknown key {path!r}; the keys allowed here: {offered}")
 
 
+# Models read so far, by file and content, with the concept index they were checked against: reading one
+# (YAML with the line of every key, every concept resolved) costs more than a small assessment, and a
+# process may assess many times. A model is immutable, so every caller may share one.
+_MODELS: dict[tuple[Path, bytes], tuple[Model, ConceptIndex]] = {}
+
+
 def load_model(path: Path | None = None, concepts: ConceptIndex | None = None) -> Model:
     """Read and check a model file (the shipped one by default); problems raise InputError with file:line."""
     path = path or default_model_file()
@@ -215,6 +221,9 @@ def load_model(path: Path | None = None, concepts: ConceptIndex | None = None) -
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the model file {path}: {exc}") from exc
     concepts = concepts or load_concepts()
+    known = _MODELS.get((path, raw))
+    if known is not None and known[1] is concepts:
+        return known[0]
     r = _Reader(path, text)
     top = r.mapping(r.data, "")
     r.unknown_keys(
@@ -258,6 +267,9 @@ def load_model(path: Path | None = None, concepts: ConceptIndex | None = None) -
     for name in (model.id, model.version):
         if not name or "/" in name or " " in name:
             raise r.fail("model", "model and version must be short names without spaces or slashes")
+    if len(_MODELS) >= 16:
+        _MODELS.clear()
+    _MODELS[(path, raw)] = (model, concepts)
     return model
 
 

@@ -268,6 +268,11 @@ def _chart(header: dict[str, Any], text: str, where: str) -> ChartSpec:
 
 def parse_query(text: str, name: str, path: Path | None = None) -> SavedQuery:
     """Read a query text: its grlc header and its BASIL parameters (defaults and enumerations applied)."""
+    return _parse(text, name, path)[0]
+
+
+def _parse(text: str, name: str, path: Path | None) -> tuple[SavedQuery, ConceptIndex | None]:
+    """``parse_query``, and the concept index it read (None when no parameter needed one)."""
     where = str(path) if path is not None else name
     header = _header(text, where)
     unknown = sorted(set(header) - set(_HEADER_KEYS) - set(CHART_KEYS))
@@ -386,7 +391,26 @@ def parse_query(text: str, name: str, path: Path | None = None) -> SavedQuery:
         parameters=tuple(finished),
         method=None if method is None else str(method).upper(),
         chart=_chart(header, text, where),
-    )
+    ), concepts
+
+
+# Saved queries parsed so far, by text, name and path, with the concept index each one read. A command
+# or a test run reads the same files many times (every assessment reads each of its model's queries), and
+# parsing one costs far more than reading it; an edited file or vocabulary is parsed again.
+_PARSED: dict[tuple[str, str, Path], tuple[SavedQuery, ConceptIndex | None]] = {}
+_PARSED_LIMIT = 512
+
+
+def _parsed_file(text: str, name: str, path: Path) -> SavedQuery:
+    key = (text, name, path)
+    known = _PARSED.get(key)
+    if known is not None and (known[1] is None or known[1] is load_concepts()):
+        return known[0]
+    parsed = _parse(text, name, path)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = parsed
+    return parsed[0]
 
 
 def load_query_file(path: Path, name: str | None = None) -> SavedQuery:
@@ -400,7 +424,7 @@ def load_query_file(path: Path, name: str | None = None) -> SavedQuery:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the query file {path}: {exc}") from exc
-    return parse_query(text, name or path.stem, path)
+    return _parsed_file(text, name or path.stem, path)
 
 
 def catalogue() -> dict[str, SavedQuery]:

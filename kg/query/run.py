@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
 
 from kg import __version__
-from kg.build.store import ONTOLOGY_GRAPH, install_ontology, vocabulary_graph
+from kg.build.store import ONTOLOGY_GRAPH, ontology_quads, vocabulary_graph
 from kg.errors import InputError
 from kg.ontology import resources
 from kg.ontology.iso3166 import REGIONS_GRAPH
@@ -341,10 +341,13 @@ def sample_store() -> Store:
 
 def package_store(path: Path) -> Store:
     """A study package checked and built into a fresh in-memory store (nothing is written to disk)."""
-    from kg.build.study import build_package, store_study
+    from kg.build.study import build_package
 
+    built = build_package(path)
+    # The store is new and in memory: what store_study would leave in it (ontology, vocabularies, the
+    # study's graph and its regions) goes straight in, without staging graphs kept for on-disk stores.
     store = Store()
-    store_study(store, build_package(path))
+    store.extend([*ontology_quads(), *built.result.quads, *built.result.regions])
     return store
 
 
@@ -367,7 +370,7 @@ def file_store(paths: Iterable[Path]) -> Store:
 
     Triples go to the default graph, quads to their named graphs."""
     store = Store()
-    install_ontology(store)
+    store.extend(ontology_quads())  # a new store: nothing to compare with or replace
     for path in paths:
         rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
         if rdf_format is None:

@@ -7,6 +7,7 @@ the nesting depth. Nothing here parses a query fully: pyoxigraph does that when 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -129,11 +130,18 @@ def where_group_start(text: str) -> int:
 
 def variables(text: str) -> list[str]:
     """Names (without ``?``) of every variable the text mentions, in order of first appearance."""
+    return list(_variables(text))
+
+
+# The same texts are lexed again and again (each saved query on every run, each assessment query once per
+# cluster set), so the two facts asked most often are kept per text.
+@functools.lru_cache(maxsize=256)
+def _variables(text: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for token in tokens(text):
         if token.kind == "var":
             seen.setdefault(token.text[1:], None)
-    return list(seen)
+    return tuple(seen)
 
 
 def has_top_level_limit(text: str) -> bool:
@@ -155,6 +163,7 @@ def with_limit(text: str, limit: int) -> str:
     return f"{text.rstrip()}\nLIMIT {limit}\n"
 
 
+@functools.lru_cache(maxsize=256)
 def without_order(text: str) -> str:
     """The query without its top-level ORDER BY clause (unchanged when it has none, or a LIMIT or OFFSET
     that the order decides): for callers that read the answer as a set, where sorting is wasted work."""
