@@ -2,15 +2,18 @@
 
 The streamed build hands validation term tuples (no quads), which are written as N-Triples by hand; the
 SPARQL-based rules get small focus sets as ``VALUES`` instead of a sub-select; shacl-rust runs in a thread
-beside Oxigraph. Each is checked against the plain path or against results written down by hand.
+beside Oxigraph; Oxigraph's store is loaded in a thread while the rows are mapped. Each is checked against
+the plain path or against results written down by hand.
 """
 
 from __future__ import annotations
 
+import functools
+import shutil
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Store, Triple
 from test_shapes import AREAS, FIXTURES, expected, results
 
 from kg.build.builder import build_study, stream_statements
@@ -18,7 +21,9 @@ from kg.ontology.concepts import load_concepts
 from kg.ontology.resources import sample_study_dir
 from kg.package.table_checks import check_path
 from kg.validation import engines
+from kg.validation import validate as validate_module
 from kg.validation.engines import DataGraph, Shapes, load_shapes, validate
+from kg.validation.validate import validate_package
 
 MINI = Path(__file__).parent / "fixtures" / "build" / "mini"
 REGIONS = Path(__file__).parent / "fixtures" / "regions"
@@ -105,8 +110,128 @@ def test_a_failure_of_shacl_rust_in_its_thread_reaches_the_caller() -> None:
         validate(data, Shapes([], "this is not N-Triples"))
 
 
-def test_when_both_engines_fail_shacl_rust_s_error_is_raised_as_before() -> None:
-    data = DataGraph()
+@pytest.mark.parametrize("preload", [False, True], ids=["plain", "preloaded"])
+def test_when_both_engines_fail_shacl_rust_s_error_is_raised_as_before(preload: bool) -> None:
+    data = DataGraph(preload=preload)
     data.add_statements([(NamedNode("https://example.org/s"), RDF_TYPE, "not a term")])
     with pytest.raises(ValueError, match="Parse error"):
         validate(data, load_shapes())
+
+
+EX = "https://example.org/"
+P, Q = NamedNode(EX + "p"), NamedNode(EX + "q")
+
+
+def _canonical(store: Store) -> Dataset:
+    dataset = Dataset(store)
+    dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
+def _blank_nodes(store: Store) -> int:
+    return len({t for q in store for t in (q.subject, q.object) if isinstance(t, BlankNode)})
+
+
+# The first chunk stands for the ontology (blank nodes of its own); the later ones for the study rows
+# and an imports/ file whose blank node _:t has its triples in two chunks.
+FIRST = [Triple(BlankNode("o"), P, Literal("ontology")), Triple(NamedNode(EX + "a"), Q, BlankNode("o"))]
+ROWS = [(NamedNode(EX + "row"), P, Literal("no blank node here"))]
+TAIL = [[(BlankNode("t"), P, Literal("one"))], [(BlankNode("t"), Q, NamedNode(EX + "b"))]]
+
+
+@pytest.mark.parametrize(
+    ("later", "tail", "whole", "blank_nodes"),
+    [
+        ([ROWS], False, False, 1),
+        ([ROWS, *TAIL], True, False, 2),
+        # _:o again after the first chunk: one node with the ontology's, so the whole file is loaded
+        ([ROWS, [(BlankNode("o"), Q, Literal("again"))]], True, True, 1),
+        ([*TAIL, ROWS, [(NamedNode(EX + "c"), P, BlankNode("o"))]], True, True, 2),
+        # text in a literal that reads like the label: taken for one, which only costs the reload
+        ([[(NamedNode(EX + "c"), P, Literal("_:o and more"))]], True, True, 1),
+    ],
+    ids=[
+        "no-blank-nodes-later",
+        "blank-node-spanning-chunks",
+        "label-of-the-first-chunk",
+        "same-in-the-tail",
+        "label-in-a-literal",
+    ],
+)
+def test_the_preloaded_store_holds_the_graph_the_whole_file_gives(
+    later: list[list[tuple[object, object, object]]], tail: bool, whole: bool, blank_nodes: int
+) -> None:
+    preloaded, plain = DataGraph(FIRST, preload=True), DataGraph(FIRST)
+    for chunk in later:
+        preloaded.add_statements(chunk)
+        plain.add_statements(chunk)
+    loader = preloaded._loader
+    assert loader is not None
+    store = preloaded.store
+    assert (loader._tail_from is not None, loader._whole) == (tail, whole)
+    assert _blank_nodes(store) == _blank_nodes(plain.store) == blank_nodes
+    assert _canonical(store) == _canonical(plain.store)
+    preloaded.close()
+
+
+def test_an_error_of_the_store_loader_reaches_the_caller() -> None:
+    data = DataGraph(preload=True)
+    data.add_statements([(NamedNode(EX + "s"), RDF_TYPE, "not a term")])
+    data.add_statements([(NamedNode(EX + "s"), RDF_TYPE, CODER)])  # accepted: the error waits for .store
+    loader = data._loader
+    assert loader is not None
+    with pytest.raises(SyntaxError, match="must be an IRI, a blank node or a literal"):
+        _ = data.store
+    assert not loader._thread.is_alive()
+    data.close()
+
+
+def test_a_package_validates_as_without_the_preload_when_blank_node_text_comes_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "late"
+    shutil.copytree(MINI, package)
+    organisations = package / "organisations.csv"
+    organisations.write_text(
+        organisations.read_text("utf-8").replace("Acme Tools", "Acme _:o Tools"), "utf-8"
+    )
+    (package / "imports").mkdir()
+    (package / "imports" / "contacts.ttl").write_text(
+        "<https://example.org/id/mini/participant/P01> <http://xmlns.com/foaf/0.1/mbox> "
+        "<mailto:p01@example.org> .\n",
+        encoding="utf-8",
+    )
+    # Blank nodes in imports/ are refused (and the file left out), so study rows bring none; text that
+    # reads like one still sends the rest of the file into one load at the end.
+    (package / "imports" / "blank.ttl").write_text(
+        '[] <http://xmlns.com/foaf/0.1/name> "Anna" ; <http://xmlns.com/foaf/0.1/nick> "A" .\n', "utf-8"
+    )
+    monkeypatch.setattr(validate_module, "stream_statements", functools.partial(stream_statements, batch=2))
+    stores: list[Dataset] = []
+    tails: list[bool] = []
+
+    def recording(data: DataGraph, shapes: Shapes, engine: str) -> list[engines.ShaclResult]:
+        loader = data._loader
+        found = validate(data, shapes, engine)
+        tails.append(loader is not None and loader._tail_from is not None and not loader._whole)
+        stores.append(_canonical(data.store))
+        return found
+
+    monkeypatch.setattr(validate_module, "validate", recording)
+    preloaded = validate_package(package)
+    monkeypatch.setattr(validate_module, "DataGraph", lambda triples, preload: DataGraph(triples))
+    plain = validate_package(package)
+    assert tails == [True, False]
+    assert stores[0] == stores[1]
+    assert (preloaded.results, preloaded.problems) == (plain.results, plain.problems)
+    assert [(p.rule, p.file, p.row, p.focus, p.path, p.value) for p in preloaded.problems] == [
+        ("package.import", "imports/blank.ttl", None, None, None, "2"),
+        (
+            "shacl.Pseudonymised-noPersonalData",
+            "imports/contacts.ttl",
+            None,
+            "https://example.org/id/mini/participant/P01",
+            "http://xmlns.com/foaf/0.1/mbox",
+            "mailto:p01@example.org",
+        ),
+    ]

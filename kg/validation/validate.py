@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat
@@ -114,16 +115,22 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
     # Streamed into the data graph's file: the built graph is never held whole (the source map and the
     # set of subjects take memory per resource, which locating the problems needs).
     source_map = SourceMap()
-    subjects: set[str] = set()
-    data = DataGraph(q.triple for q in ontology_quads())
+    # The subjects as terms (hashed in native code) while the rows stream; as text once each, after.
+    subject_terms: set[object] = set()
+    # The fast engine's store is loaded in a thread while the rows are mapped.
+    data = DataGraph((q.triple for q in ontology_quads()), preload=engine == "fast")
 
     def take(statements: list[Statement]) -> None:
-        subjects.update(_text(s) for s, _, _ in statements)
+        subject_terms.update(map(itemgetter(0), statements))
         data.add_statements(statements)
 
-    streamed = stream_statements(buildable, concepts, take, source_map=source_map)
-    data.add(q.triple for q in streamed.regions)
-    results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
+    try:
+        streamed = stream_statements(buildable, concepts, take, source_map=source_map)
+        data.add(q.triple for q in streamed.regions)
+        subjects = {_text(s) for s in subject_terms}
+        results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
+    finally:
+        data.close()
     imported = _imported_origins(checked)
     flagged = {(p.file, p.row, p.column) for p in checked.problems if p.row is not None}
     study_prefix = f"{checked.descriptor.base}{checked.descriptor.name}/"
