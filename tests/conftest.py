@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Store
-from typer.testing import CliRunner
 from virtuoso import PASSWORD, USER, run_folder, shared_virtuoso, stop_shared_virtuoso
 
 from cli import app

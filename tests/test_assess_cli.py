@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 from rdflib import Dataset
 from test_endpoint import published, server  # noqa: F401  (module fixtures: a real oxigraph server)
-from typer.testing import CliRunner
 
 from cli import app
 from kg.assess.assessment import assess

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import rdflib
 import yaml
+from cli_runner import CliRunner
 from graph_compare import isomorphic
 from pyoxigraph import RdfFormat, serialize
-from typer.testing import CliRunner
 
 from cli import app
 from kg.assess.assessment import AssessmentRun, ClusterAssessment, assess

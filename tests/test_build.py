@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 from rdflib.compare import isomorphic
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import OUTPUT_FORMATS, BuiltStudy, build_package, store_study, write_graph

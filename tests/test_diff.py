@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.serialize import to_rdflib

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.study import BuiltStudy, build_package

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from graph_compare import isomorphic
 from pyoxigraph import Literal, NamedNode, Quad, Store
 from served import icgp_serve
-from typer.testing import CliRunner
 
 from cli import app
 from kg.ontology.namespaces import ICGP, OA, RDF

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from graph_compare import isomorphic
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, RdfFormat, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.serialize import (

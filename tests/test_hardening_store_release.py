@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, Store
-from typer.testing import CliRunner
 
 import kg.build.store
 from cli import app

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from conftest import Release
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
-from typer.testing import CliRunner
 
 import kg.files
 from cli import app

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from cli import app
 from kg.errors import InputError

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
-from typer.testing import CliRunner
 
 from cli import app
 from kg.errors import InputError

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Store
 from served import icgp_serve
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.sources import open_source

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from cli_runner import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, XSD
-from typer.testing import CliRunner
 
 from cli import app
 from kg.assess.assessment import assess

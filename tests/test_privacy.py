@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from conftest import Release
 from pyoxigraph import Literal, NamedNode, Quad
-from typer.testing import CliRunner
 
 from cli import app
 from kg.publish.privacy import Finding, Policy, find_personal_data, strip_private

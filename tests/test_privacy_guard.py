@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
-from typer.testing import CliRunner
 
 from cli import app
 from kg.importers.target import pseudonym

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from cli_runner import CliRunner
 from conftest import built_once
 from pyoxigraph import RdfFormat, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.store import ontology_quads

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.query.results import Cell, QueryResult, column_widths, render

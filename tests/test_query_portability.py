@@ -49,9 +49,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Store
 from test_endpoint import free_port, oxigraph_binary
-from typer.testing import CliRunner
 from virtuoso import PASSWORD, USER, reading, run_folder, writing
 
 from cli import app

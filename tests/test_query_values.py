@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, Store
 from test_query_cli import qfix_store as shared_qfix_store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.store import ontology_quads

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from cli_runner import CliRunner
 from pyoxigraph import RdfFormat, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.ontology import resources

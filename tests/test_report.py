@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import CliRunner
 from conftest import built_once
-from typer.testing import CliRunner
 
 from cli import app
 from kg.ontology.resources import sample_study_dir

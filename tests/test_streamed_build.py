@@ -14,8 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, Store
-from typer.testing import CliRunner
 
 from cli import app
 from kg.build.builder import build_study, stream_study

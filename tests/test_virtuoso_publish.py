@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_runner import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-from typer.testing import CliRunner
 from virtuoso import BINARY, PASSWORD, USER, is_running, run_folder, shared_virtuoso, writing
 
 from cli import app
