@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -405,6 +406,30 @@ def _progress_bar() -> Any:
     )
 
 
+@contextmanager
+def _steps(unit: str, first: str = "checking tables") -> Iterator[Callable[[str, int], None]]:
+    """A progress line on stderr (on a terminal) for a command told its step and a running count."""
+    with _progress_bar() as bar:
+        task = bar.add_task(first, total=None)
+
+        def progress(step: str, count: int) -> None:
+            bar.update(task, description=f"{step}: {count:,} {unit}" if count else step)
+
+        yield progress
+
+
+@contextmanager
+def _counted(step: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr (on a terminal) for a command told each item done, of how many."""
+    with _progress_bar() as bar:
+        task = bar.add_task(step, total=None)
+
+        def progress(item: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{step}: {item}", completed=done, total=total)
+
+        yield progress
+
+
 def _curie(iri: str) -> str:
     """Shorten an IRI with the project's prefixes for display."""
     from kg.ontology.namespaces import PREFIXES
@@ -478,12 +503,7 @@ def build_command(
     streamed = store is not None and output is None and not with_assessment and can_swap(store)
     try:
         if streamed and store:
-            with _progress_bar() as bar:
-                task = bar.add_task("checking tables", total=None)
-
-                def progress(step: str, quads: int) -> None:
-                    bar.update(task, description=f"{step}: {quads:,} quads" if quads else step)
-
+            with _steps("quads") as progress:
                 outcome: BuiltStudy | StoredStudy = build_to_store(path, store, progress)
         else:
             outcome = build_package(path)
@@ -597,9 +617,8 @@ def validate_command(
     from kg.validation.report_formats import render_csv, render_json, render_sarif, render_text, render_turtle
     from kg.validation.validate import validate_path
 
-    if sys.stderr.isatty():
-        typer.echo(f"validating {path} ...", err=True)
-    outcome = validate_path(path, engine.value)
+    with _steps("triples") as progress:
+        outcome = validate_path(path, engine.value, progress=progress)
     problems = outcome.problems
     if output_format is ReportFormat.ttl:
         terms = {
@@ -860,17 +879,19 @@ def release_command(
     from kg.publish.release import DEFAULT_ENDPOINT, DEFAULT_FILES_URL, make_release
 
     try:
-        report = make_release(
-            source,
-            out,
-            version,
-            previous=previous,
-            files_url=files_url or DEFAULT_FILES_URL,
-            endpoint=endpoint or DEFAULT_ENDPOINT,
-            force=force,
-            doi=doi,
-            assess=with_assessment,
-        )
+        with _steps("files", "reading") as progress:
+            report = make_release(
+                source,
+                out,
+                version,
+                previous=previous,
+                files_url=files_url or DEFAULT_FILES_URL,
+                endpoint=endpoint or DEFAULT_ENDPOINT,
+                force=force,
+                doi=doi,
+                assess=with_assessment,
+                progress=progress,
+            )
     except PrivacyError as exc:
         for finding in exc.findings[:50]:
             typer.echo(
@@ -1532,7 +1553,8 @@ def assess_command(
         where = "the bundled sample study" if path is None else f"the {source.kind} {path}"
         target = sparql.StoreTarget(source.store, where)
     try:
-        run = assess(target, the_model, cluster or (), chosen_period)
+        with _counted("assessing") as progress:
+            run = assess(target, the_model, cluster or (), chosen_period, progress=progress)
     except results.EndpointError as exc:
         fail(str(exc), 1)
     if output_format is AssessFormat.json:

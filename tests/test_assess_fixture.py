@@ -270,14 +270,50 @@ def source() -> Source:
 
 
 @pytest.fixture(scope="module")
-def run(source: Source) -> Iterator[AssessmentRun]:
+def told() -> list[tuple[str, int, int]]:
+    """What the run's progress callback was told."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def run(source: Source, told: list[tuple[str, int, int]]) -> Iterator[AssessmentRun]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        yield assess(StoreTarget(source.store, "the assessment fixture"), load_model())
+        yield assess(
+            StoreTarget(source.store, "the assessment fixture"),
+            load_model(),
+            progress=lambda name, done, total: told.append((name, done, total)),
+        )
+
+
+def test_the_assessment_tells_each_query_it_has_run(
+    run: AssessmentRun, told: list[tuple[str, int, int]]
+) -> None:
+    criteria = [f"gp_c{n}_{name}" for n, name in enumerate(CRITERION_QUERIES, 1)]
+    readers = [
+        "clusters",
+        "network_ties",
+        "members",
+        "roadmap_barriers",
+        "barrier_remedies",
+        "cluster_offers",
+    ]
+    names = [*criteria, *(f"assessment/{name}" for name in [*readers, "passages"])]
+    assert told == [(name, done, 13) for done, name in enumerate(names, 1)]
 
 
 def test_the_fixture_package_is_valid() -> None:
     assert [f"{p.rule}: {p.message}" for p in validate_path(FIXTURE).problems] == []
+
+
+CRITERION_QUERIES = [
+    "dominance",
+    "propulsive_dynamism",
+    "linkage_intensity",
+    "spread_effects",
+    "polarisation",
+    "backwash_risk",
+]
 
 
 def one(run: AssessmentRun, cluster: str) -> ClusterAssessment:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from cli_runner import CliRunner
+from conftest import MINI
 from pyoxigraph import RdfFormat, Store
 
 from cli import app
@@ -330,3 +331,14 @@ def test_rapper_counts_the_released_triples(
         [rapper, "-i", syntax, "-c", str(path)], capture_output=True, text=True, check=True
     )
     assert f"returned {expected} triples" in result.stderr
+
+
+def test_a_release_tells_each_file_it_writes(tmp_path: Path) -> None:
+    from kg.publish.release import make_release
+
+    told: list[tuple[str, int]] = []
+    out = tmp_path / "release"
+    report = make_release(MINI, out, "1.0.0", progress=lambda step, files: told.append((step, files)))
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert report.files == on_disk
+    assert told == [("reading", 0), *(("writing", n) for n in range(1, len(on_disk) + 1))]

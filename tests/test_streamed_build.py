@@ -90,7 +90,18 @@ def test_a_build_into_a_store_reports_its_steps(tmp_path: Path) -> None:
     assert steps == [("checking", 0), ("building", 278), ("compacting", 278)]
 
 
-def test_the_cli_shows_the_build_steps_on_a_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "shown_first", "said"),
+    [
+        (["build", "{mini}", "--store", "{tmp}/store"], b"checking tables", b"built study 'mini'"),
+        (["validate", "{mini}"], b"checking tables", b"0 violation"),
+        (["assess"], b"assessing", b"growth-pole index"),  # the bundled sample
+    ],
+    ids=["build", "validate", "assess"],
+)
+def test_the_cli_shows_its_steps_on_a_terminal(
+    tmp_path: Path, command: list[str], shown_first: bytes, said: bytes
+) -> None:
     # A real terminal (a pseudo-terminal) on stderr: the progress display is drawn there.
     import pty
     import threading
@@ -110,9 +121,9 @@ def test_the_cli_shows_the_build_steps_on_a_terminal(tmp_path: Path) -> None:
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    command = [sys.executable, "-c", "from cli import app; app(prog_name='icgp')", "build", str(MINI)]
+    icgp = [sys.executable, "-c", "from cli import app; app(prog_name='icgp')"]
     done = subprocess.run(
-        [*command, "--store", str(tmp_path / "store")],
+        [*icgp, *(arg.format(tmp=tmp_path, mini=MINI) for arg in command)],
         env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
         stdout=subprocess.PIPE,
         stderr=follower,
@@ -122,10 +133,10 @@ def test_the_cli_shows_the_build_steps_on_a_terminal(tmp_path: Path) -> None:
     reader.join(timeout=10)
     os.close(leader)
     assert done.returncode == 0
-    # The mini study builds faster than the display refreshes: its first step is what is drawn.
-    assert b"checking tables" in shown
+    # The mini study goes faster than the display refreshes: its first step is what is drawn.
+    assert shown_first in shown
     assert b"\x1b[?25h" in shown  # the cursor comes back at the end
-    assert b"built study 'mini'" in done.stdout
+    assert said in done.stdout
 
 
 def test_graph_class_counts_counts_distinct_subjects_per_class() -> None:

@@ -170,6 +170,19 @@ def test_a_broken_descriptor_skips_the_graph_checks_with_a_note() -> None:
     )
 
 
+def test_a_validation_reports_its_steps_with_the_triples_written() -> None:
+    from kg.build.store import ontology_quads
+    from kg.build.study import build_package
+
+    steps: list[tuple[str, int]] = []
+    validate_path(MINI, progress=lambda step, triples: steps.append((step, triples)))
+    built = build_package(MINI)
+    # The data graph is the ontology and vocabularies, then the study's 278 triples, then its regions.
+    mapped = len(ontology_quads()) + 278
+    assert built.result.triples == 278
+    assert steps == [("checking", 0), ("mapping", mapped), ("validating", mapped + len(built.result.regions))]
+
+
 @pytest.mark.slow
 def test_both_engines_agree_on_a_small_package() -> None:
     fast, reference = validate_path(MINI, "fast"), validate_path(MINI, "pyshacl")

@@ -16,6 +16,7 @@ from kg.assess.evidence import (
     Barrier,
     ClusterInfo,
     Period,
+    QueryProgress,
     Remedy,
     gather,
     indicators_of,
@@ -84,10 +85,13 @@ def assess(
     cluster_names: Sequence[str] = (),
     period: Period | None = None,
     generated_at: dt.datetime | None = None,
+    progress: QueryProgress | None = None,
 ) -> AssessmentRun:
-    """Assess the named clusters (all by default) over the period (each cluster's study period by default)."""
+    """Assess the named clusters (all by default) over the period (each cluster's study period by default).
+
+    ``progress`` is told each query the assessment has run (see :data:`QueryProgress`)."""
     model = model or load_model()
-    gathered = gather(target, model, period)
+    gathered = gather(target, model, period, progress)
     chosen = select_clusters(gathered.clusters, cluster_names)
     periods = {c.iri: period_of(c, period) for c in chosen}
     found = indicators_of(model, gathered.criterion_answers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -412,7 +412,13 @@ class Evidence:
     passages: dict[str, str] = field(default_factory=dict)
 
 
-def gather(target: Target, model: Model, period: Period | None) -> Evidence:
+QueryProgress = Callable[[str, int, int], None]
+"""Told each query answered: its name, how many are answered and how many there are."""
+
+
+def gather(
+    target: Target, model: Model, period: Period | None, progress: QueryProgress | None = None
+) -> Evidence:
     """Run every query the assessment reads (the model's and :data:`ASSESSMENT_QUERIES`), each once, and
     read each answer into :class:`Evidence` as it comes, letting it go before the next one is read.
 
@@ -421,7 +427,12 @@ def gather(target: Target, model: Model, period: Period | None) -> Evidence:
     pool: Pool = {}
     criterion_queries = set(model.queries())
     found = Evidence()
-    for name, answer in each_answer(target, model, period, [*model.queries(), *ASSESSMENT_QUERIES]):
+    names = list(dict.fromkeys([*model.queries(), *ASSESSMENT_QUERIES]))
+    done = 0  # counted by hand: enumerate() would keep the last answer alive in its result tuple
+    for name, answer in each_answer(target, model, period, names):
+        done += 1
+        if progress is not None:
+            progress(name, done, len(names))
         if name in criterion_queries:
             found.criterion_answers[name] = read_criterion_answer(model, name, answer, pool)
         if name == "assessment/clusters":

@@ -53,6 +53,7 @@ from kg.build.serialize import (
 )
 from kg.build.sources import open_source, select_quads
 from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
+from kg.build.study import BuildProgress
 from kg.errors import InputError
 from kg.files import write_failure
 from kg.ontology import resources
@@ -218,9 +219,10 @@ def _sha256(data: bytes) -> str:
 class _Bundle:
     """Files of the release being written into a temporary folder, with their sizes and checksums."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, progress: BuildProgress | None = None) -> None:
         self.root = root
         self.out = out  # where the bundle will be: what messages name, not the staging folder
+        self.progress = progress
         self.files: dict[str, bytes] = {}
         self.dists: dict[str, Distribution] = {}
         self._folders: set[Path] = set()  # made already: an entity page's folder holds dozens of files
@@ -235,6 +237,8 @@ class _Bundle:
         except OSError as exc:  # a full disk mid-release: the caller removes the staging folder
             raise InputError(write_failure(self.out / path, exc)) from exc
         self.files[path] = data
+        if self.progress is not None:
+            self.progress("writing", len(self.files))
         fmt = path.rsplit(".", 1)[-1]
         fmt = {"owl": "xml", "rdf": "xml"}.get(fmt, fmt)
         self.dists[path] = Distribution(path, fmt, len(data), _sha256(data))
@@ -330,8 +334,11 @@ def make_release(
     force: bool = False,
     doi: str | None = None,
     assess: bool = False,
+    progress: BuildProgress | None = None,
 ) -> ReleaseReport:
     """Write the release bundle of ``source`` (study package or store folder) into ``out``.
+
+    ``progress`` is told the step ("reading", "writing") and the files written so far.
 
     The released ontology's header also names the release catalog, the logo in the bundle and, when
     given, the DOI minted for this release (a bare ``10.xxxx/...`` name).
@@ -351,6 +358,8 @@ def make_release(
     _check_out(source, out, force)
     if not files_url.endswith("/"):
         files_url += "/"
+    if progress is not None:
+        progress("reading", 0)
     opened = open_source(source)
     if assess:
         if opened.kind == "store":
@@ -425,7 +434,7 @@ def make_release(
     except OSError as exc:
         raise InputError(f"cannot write the release to {out}: {exc.strerror or exc}") from exc
     try:
-        bundle = _Bundle(staging, out)
+        bundle = _Bundle(staging, out, progress)
         parts, released = _write_rdf(bundle, data, doi)
         info = ReleaseInfo(
             iri=release_iri,

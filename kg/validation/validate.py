@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from kg.build.builder import SourceMap, stream_statements
 from kg.build.store import ontology_quads
+from kg.build.study import BuildProgress
 from kg.build.writer import Statement
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
@@ -71,17 +72,31 @@ def rule_name(shape: str) -> str:
     return f"shacl.{local}"
 
 
-def validate_path(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | None = None) -> Validation:
-    """Validate a study package (folder, .zip) or an RDF file; InputError if it cannot be read."""
+def validate_path(
+    path: Path,
+    engine: str = DEFAULT_ENGINE,
+    shapes: Shapes | None = None,
+    progress: BuildProgress | None = None,
+) -> Validation:
+    """Validate a study package (folder, .zip) or an RDF file; InputError if it cannot be read.
+
+    ``progress`` is told each step ("checking", "mapping", "validating") and the triples written so far."""
     if not path.exists():
         raise InputError(f"{path} does not exist; give a study package (folder or .zip) or an RDF file")
     if path.is_file() and path.suffix.lower() in RDF_FORMATS:
-        return validate_rdf_file(path, engine, shapes)
-    return validate_package(path, engine, shapes)
+        return validate_rdf_file(path, engine, shapes, progress)
+    return validate_package(path, engine, shapes, progress)
 
 
-def validate_rdf_file(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | None = None) -> Validation:
+def validate_rdf_file(
+    path: Path,
+    engine: str = DEFAULT_ENGINE,
+    shapes: Shapes | None = None,
+    progress: BuildProgress | None = None,
+) -> Validation:
     """Validate the triples of one RDF file (all its graphs merged) with the bundled shapes."""
+    tell = progress or _silent
+    tell("checking", 0)
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
     if rdf_format is None:
         raise InputError(f"{path} is not a known RDF format; use one of {', '.join(sorted(RDF_FORMATS))}")
@@ -93,13 +108,21 @@ def validate_rdf_file(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes |
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     subjects = {_text(t.subject) for t in triples}
     data = DataGraph(chain((q.triple for q in ontology_quads()), triples))
+    tell("validating", data.size)
     results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
     problems = [_problem(r, path.name, None, None) for r in results]
     return Validation(str(path), sort_problems(problems), results, engine)
 
 
-def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | None = None) -> Validation:
+def validate_package(
+    path: Path,
+    engine: str = DEFAULT_ENGINE,
+    shapes: Shapes | None = None,
+    progress: BuildProgress | None = None,
+) -> Validation:
     """Check a study package's tables, build what can be built and validate it with SHACL."""
+    tell = progress or _silent
+    tell("checking", 0)
     concepts = load_concepts()
     checked = check_path(path, concepts)
     buildable = _buildable(checked)
@@ -123,10 +146,12 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
     def take(statements: list[Statement]) -> None:
         subject_terms.update(map(itemgetter(0), statements))
         data.add_statements(statements)
+        tell("mapping", data.size)
 
     try:
         streamed = stream_statements(buildable, concepts, take, source_map=source_map)
         data.add(q.triple for q in streamed.regions)
+        tell("validating", data.size)
         subjects = {_text(s) for s in subject_terms}
         results = [r for r in validate(data, shapes or load_shapes(), engine) if r.focus in subjects]
     finally:
@@ -152,6 +177,10 @@ def validate_package(path: Path, engine: str = DEFAULT_ENGINE, shapes: Shapes | 
             continue  # the table checks already reported this cell, in table terms
         problems.append(_problem(result, file, row, column))
     return Validation(str(path), sort_problems(problems), results, engine)
+
+
+def _silent(step: str, triples: int) -> None:
+    """The progress callback when nobody listens."""
 
 
 def _imported_origins(checked: CheckedPackage) -> dict[tuple[str, str], str]:
