@@ -82,12 +82,18 @@ def test_a_small_focus_set_of_iris_goes_in_as_values_and_one_with_a_blank_node_d
     carl, anna = NamedNode("https://example.org/carl"), BlankNode("anna")
     named = DataGraph([Triple(carl, RDF_TYPE, CODER), Triple(carl, FOAF_NAME, Literal("Carl"))] * 60)
     targets = next(rule.targets for rule in load_shapes().rules if rule.shape == NO_PERSONAL_DATA)
-    assert engines._focus_nodes(named, targets) == (
+    small = engines._focus_nodes(named, targets)
+    assert (small.count, small.nodes(named), small.values) == (
+        1,
         {"https://example.org/carl"},
         "\nVALUES ?this { <https://example.org/carl> }",
     )
-    # One focus node in 120 triples is more than a hundredth of the graph: the sub-select stays.
-    assert engines._focus_nodes(DataGraph([Triple(carl, RDF_TYPE, CODER)] * 99), targets)[1] is None
+    # One focus node in 99 triples is more than a hundredth of the graph: the sub-select stays, and the
+    # nodes are only counted, not read into Python, until a rule asks for them.
+    dense = DataGraph([Triple(carl, RDF_TYPE, CODER)] * 99)
+    large = engines._focus_nodes(dense, targets)
+    assert (large.count, large.values, large._nodes) == (1, None, None)
+    assert large.nodes(dense) == {"https://example.org/carl"}
     mixed = DataGraph(
         [
             Triple(carl, RDF_TYPE, CODER),
@@ -96,12 +102,37 @@ def test_a_small_focus_set_of_iris_goes_in_as_values_and_one_with_a_blank_node_d
         ]
         * 100
     )
-    focus, values = engines._focus_nodes(mixed, targets)
-    assert len(focus) == 2 and values is None
+    blank = engines._focus_nodes(mixed, targets)
+    assert blank.count == 2 and blank.values is None
     found = [
         (r.shape, r.path, r.value) for r in validate(mixed, load_shapes()) if r.shape == NO_PERSONAL_DATA
     ]
     assert found == [(NO_PERSONAL_DATA, FOAF_NAME.value, "Anna")]
+
+
+def test_a_rule_the_focus_nodes_cannot_be_joined_into_keeps_only_focus_nodes(tmp_path: Path) -> None:
+    # A SELECT without the WHERE keyword gets no focus join, so its rows are filtered by the focus nodes.
+    shapes_file = tmp_path / "shapes.ttl"
+    shapes_file.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<https://example.org/Named> a sh:NodeShape ;
+  sh:targetClass <https://example.org/Coder> ;
+  sh:sparql [ sh:select "SELECT $this ?value { $this <http://xmlns.com/foaf/0.1/name> ?value }" ] .
+""",
+        encoding="utf-8",
+    )
+    shapes = load_shapes([shapes_file])
+    assert [rule.focus_join for rule in shapes.rules] == [""]
+    carl, dave = NamedNode("https://example.org/carl"), NamedNode("https://example.org/dave")
+    coder = NamedNode("https://example.org/Coder")
+    data = DataGraph(
+        [
+            Triple(carl, RDF_TYPE, coder),
+            Triple(carl, FOAF_NAME, Literal("Carl")),
+            Triple(dave, FOAF_NAME, Literal("Dave")),
+        ]
+    )
+    assert [(r.focus, r.value) for r in validate(data, shapes)] == [("https://example.org/carl", "Carl")]
 
 
 def test_a_failure_of_shacl_rust_in_its_thread_reaches_the_caller() -> None:

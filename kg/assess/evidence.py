@@ -430,7 +430,7 @@ def gather(
     names = list(dict.fromkeys([*model.queries(), *ASSESSMENT_QUERIES]))
     done = 0  # counted by hand: enumerate() would keep the last answer alive in its result tuple
     for name, answer in each_answer(target, model, period, names):
-        done += 1
+        done += 1  # noqa: SIM113 (see above)
         if progress is not None:
             progress(name, done, len(names))
         if name in criterion_queries:

@@ -112,7 +112,7 @@ def build_study(
     """Build the quads of one study's named graph from checked tables that have no violations."""
     source_map = SourceMap()
     w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), source_map)
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         _write_study(w, data, concepts, built_at)
         w.flush()
         # The regions go to a graph of their own, shared by every study of a store, so that two studies
@@ -171,7 +171,7 @@ def stream_statements(
         sink(statements)
 
     w = _Writer(study_graph_iri(data.descriptor.base, data.descriptor.name), source_map, forward, batch)
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         _write_study(w, data, concepts, built_at)
         w.flush()
     return StreamedStudy(w.graph, w.count, region_quads(regions))
@@ -195,8 +195,8 @@ def _write_study(
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the rows are mapped, and restore it after.
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the rows are mapped (or checked), and restore it after.
 
     The mapping makes millions of small objects while the checked tables (millions more) stay alive, so
     the collector kept sweeping the tables: a quarter of the build's time at 1M triples. The mapping

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat
 
-from kg.build.builder import SourceMap, stream_statements
+from kg.build.builder import SourceMap, cycle_collector_paused, stream_statements
 from kg.build.store import ontology_quads
 from kg.build.study import BuildProgress
 from kg.build.writer import Statement
@@ -121,7 +121,13 @@ def validate_package(
     progress: BuildProgress | None = None,
 ) -> Validation:
     """Check a study package's tables, build what can be built and validate it with SHACL."""
-    tell = progress or _silent
+    # Reading the tables makes millions of objects too, and no reference cycles: with the collector on,
+    # its sweeps over the growing tables took a twentieth of the time at 1M triples.
+    with cycle_collector_paused():
+        return _validate_package(path, engine, shapes, progress or _silent)
+
+
+def _validate_package(path: Path, engine: str, shapes: Shapes | None, tell: BuildProgress) -> Validation:
     tell("checking", 0)
     concepts = load_concepts()
     checked = check_path(path, concepts)
