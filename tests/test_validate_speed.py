@@ -9,7 +9,11 @@ the plain path or against results written down by hand.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -266,3 +270,22 @@ def test_a_package_validates_as_without_the_preload_when_blank_node_text_comes_l
             "mailto:p01@example.org",
         ),
     ]
+
+
+def test_a_data_graph_leaves_no_file_behind_even_when_its_process_is_killed(tmp_path: Path) -> None:
+    program = """
+import os, signal
+from pyoxigraph import NamedNode, Store, RdfFormat, Triple
+from kg.validation.engines import DataGraph
+node = NamedNode("https://example.org/s")
+data = DataGraph([Triple(node, node, node)])
+store = Store()
+store.load(path=data.path, format=RdfFormat.N_TRIPLES)  # opened by its path, as the engines do
+assert len(store) == 1
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import IO, BinaryIO, cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, parse
 from pyoxigraph import serialize as ox_serialize
@@ -310,6 +310,10 @@ def _blank_labels(chunk: bytes) -> set[bytes]:
     return {label.rstrip(b".") for label in _BLANK_LABEL.findall(chunk)}
 
 
+# This process's open files by descriptor (Linux): a file without a name is opened by path here.
+_OPEN_FILES = Path("/proc/self/fd")
+
+
 class DataGraph:
     """The graph to validate (all in one graph), written as N-Triples to a temporary file as it comes.
 
@@ -320,8 +324,16 @@ class DataGraph:
     """
 
     def __init__(self, triples: Iterable[Triple] = (), preload: bool = False) -> None:
-        # Named: shacl-rust and Oxigraph read it by path, each with its own handle and without the GIL.
-        self._file = tempfile.NamedTemporaryFile(suffix=".nt")  # noqa: SIM115 (lives as long as the graph)
+        # shacl-rust and Oxigraph read it by path, each with its own handle and without the GIL. On Linux
+        # the file has no name (it goes with the process, even one killed), and they open it through
+        # /proc; elsewhere it is a named temporary file.
+        self._file: IO[bytes]
+        if _OPEN_FILES.is_dir():
+            self._file = tempfile.TemporaryFile(suffix=".nt")  # noqa: SIM115 (lives as long as the graph)
+            self._path = f"{_OPEN_FILES}/{self._file.fileno()}"
+        else:
+            named = tempfile.NamedTemporaryFile(suffix=".nt")  # noqa: SIM115 (lives as long as the graph)
+            self._file, self._path = named, named.name
         self._store: Store | None = None
         self._loader = _StoreLoader() if preload else None
         self.size = 0
@@ -357,9 +369,10 @@ class DataGraph:
 
     @property
     def path(self) -> str:
-        """The N-Triples file, written out (before the first validation)."""
+        """The N-Triples file, written out (before the first validation); a path that this process alone
+        can open (see the constructor)."""
         self._file.flush()
-        return self._file.name
+        return self._path
 
     def reader(self) -> BinaryIO:
         """The N-Triples, read from the start."""
