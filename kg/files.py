@@ -1,4 +1,5 @@
-"""Writing output files whole or not at all, shared by every stage that writes."""
+"""Files as every stage meets them: output written whole or not at all, and the stamp that tells whether
+an input file changed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ import tempfile
 from pathlib import Path
 
 from kg.errors import InputError
+
+FileStamp = tuple[str, int, int]
+"""A file's path, modification time (ns) and size: within one process, what tells whether it changed."""
+
+
+def file_stamp(path: Path) -> FileStamp:
+    """The stamp of ``path`` (OSError if it cannot be read): the cache key for what is read from it."""
+    info = path.stat()
+    return (str(path), info.st_mtime_ns, info.st_size)
 
 
 def _umask() -> int:

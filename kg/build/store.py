@@ -14,6 +14,7 @@ from pathlib import Path
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg.errors import InputError
+from kg.files import FileStamp, file_stamp
 from kg.ontology import resources
 from kg.ontology.namespaces import ONTOLOGY_IRI, RDF, VOCAB_BASE
 
@@ -67,20 +68,15 @@ def ontology_quads() -> list[Quad]:
     sources += [(path, vocabulary_graph(path)) for path in resources.vocabulary_files()]
     # Every build, release and validation asks for these 25,000 quads; parse the files again only when
     # one of them changed (keyed by the files' identity and times).
-    signature = tuple((path, graph.value, *_stamp(path)) for path, graph in sources)
+    signature = tuple((file_stamp(path), graph.value) for path, graph in sources)
     return list(_parsed_ontology(signature))
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
 @functools.lru_cache(maxsize=1)
-def _parsed_ontology(signature: tuple[tuple[Path, str, int, int], ...]) -> tuple[Quad, ...]:
+def _parsed_ontology(signature: tuple[tuple[FileStamp, str], ...]) -> tuple[Quad, ...]:
     staging = Store()
-    for path, graph, *_ in signature:
-        staging.load(path=str(path), format=RdfFormat.TURTLE, to_graph=NamedNode(graph))
+    for (path, _, _), graph in signature:
+        staging.load(path=path, format=RdfFormat.TURTLE, to_graph=NamedNode(graph))
     return tuple(staging.quads_for_pattern(None, None, None, None))
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "build_package",
     "build_to_store",
     "format_for",
+    "no_progress",
     "sorted_quads",
     "store_built",
     "store_study",
@@ -113,13 +114,17 @@ BuildProgress = Callable[[str, int], None]
 """Told the step a build is at ("checking", "building", "compacting") and the quads written so far."""
 
 
+def no_progress(step: str, count: int) -> None:
+    """The :data:`BuildProgress` of a caller that does not listen."""
+
+
 def build_to_store(path: Path, store_dir: Path, progress: BuildProgress | None = None) -> StoredStudy:
     """Check the package at ``path`` and stream its graph into the on-disk store at ``store_dir``.
 
     The graph is never held whole: its quads go to Oxigraph's bulk loader in batches while a fresh copy
     of the store is written beside the old one (see :mod:`kg.build.rebuild`), so memory stays bounded
     by the checked tables. Raise if the package has violations; nothing is written then."""
-    tell = progress or (lambda step, quads: None)
+    tell = progress or no_progress
     tell("checking", 0)
     concepts = load_concepts()
     checked = _checked_package(path, concepts)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kg.errors import ResourceMissingError
+from kg.files import FileStamp, file_stamp
 from kg.ontology import resources
 from kg.ontology.iso3166 import concept_statements, iso_regions
 from kg.ontology.namespaces import VOCAB_BASE
@@ -200,7 +201,7 @@ class ConceptIndex:
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_index(key: tuple[tuple[str, int, int], ...]) -> ConceptIndex:
+def _cached_index(key: tuple[FileStamp, ...]) -> ConceptIndex:
     return ConceptIndex.from_files(Path(path) for path, _, _ in key)
 
 
@@ -213,8 +214,7 @@ def load_concepts(paths: Sequence[Path] | None = None) -> ConceptIndex:
     key = []
     for path in files:
         try:
-            stat = path.stat()
+            key.append(file_stamp(path))
         except OSError as exc:
             raise ResourceMissingError(f"the vocabulary file {path} could not be read: {exc}") from exc
-        key.append((str(path), stat.st_mtime_ns, stat.st_size))
     return _cached_index(tuple(key))

@@ -31,6 +31,7 @@ check raises :class:`ReasonerUnavailableError` (an :class:`~kg.errors.InputError
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -155,14 +156,7 @@ def _store_triples(store: ox.Store) -> set[_OxTriple]:
 
 def _ox_triples(graph: Graph) -> set[_OxTriple]:
     """An rdflib graph's triples as pyoxigraph terms."""
-    terms: dict[object, _OxTerm] = {}
-
-    def term(node: object) -> _OxTerm:
-        known = terms.get(node)
-        if known is None:
-            known = terms[node] = _ox_term(node)
-        return known
-
+    term = functools.cache(_ox_term)  # each node converted once
     triples: set[_OxTriple] = set()
     for s, p, o in graph:
         subject, predicate = term(s), term(p)
@@ -437,15 +431,8 @@ def _rl_graph_from_triples(triples: set[_OxTriple]) -> tuple[IndexedGraph, tuple
 
     Equal terms become one rdflib object, so the closure's index lookups mostly match by identity.
     """
-    terms: dict[_OxTerm, Node] = {}
-
-    def term(node: _OxTerm) -> Node:
-        known = terms.get(node)
-        if known is None:
-            known = terms[node] = _rdflib_term(node)
-        return known
-
-    annotation = {term(s) for s, p, o in triples if p == _TYPE and o == _ANNOTATION_PROPERTY}
+    term = functools.cache(_rdflib_term)
+    annotation: set[Node] = {term(s) for s, p, o in triples if p == _TYPE and o == _ANNOTATION_PROPERTY}
     return _rl_graph(((term(s), term(p), term(o)) for s, p, o in triples), annotation)
 
 

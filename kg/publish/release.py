@@ -55,7 +55,7 @@ from kg.build.sources import open_source, select_quads
 from kg.build.store import ONTOLOGY_GRAPH, STAGING_PREFIX
 from kg.build.study import BuildProgress
 from kg.errors import InputError
-from kg.files import write_failure
+from kg.files import FileStamp, file_stamp, write_failure
 from kg.ontology import resources
 from kg.ontology.iso3166 import REGIONS_GRAPH, document_header
 from kg.ontology.loading import parse_rdf
@@ -248,44 +248,37 @@ class _Bundle:
         return self.write(path, text.encode("utf-8"))
 
 
-_Stamp = tuple[str, int, int]
-
-
-def _stamp(path: Path) -> _Stamp:
-    """What identifies a shipped resource file's content within one process: path, mtime and size."""
-    info = path.stat()
-    return (str(path), info.st_mtime_ns, info.st_size)
-
-
 # The ontology and vocabularies are the same in every release a process makes (tests make dozens), so
 # their serialisations and pages are computed once. The keys hold the file's stamp, not its quads: a file
 # parsed again gets new blank node labels, and its quads would never match the cached ones. The cache must
 # hold every file in every format of one release (26 files, 4 or 5 formats each): a release asks for them
 # in the same order each time, so a smaller LRU cache would have evicted each entry before its next use.
 @functools.lru_cache(maxsize=512)
-def _serialised_resource(file: _Stamp, header: tuple[Quad, ...], fmt: str) -> bytes:
+def _serialised_resource(file: FileStamp, header: tuple[Quad, ...], fmt: str) -> bytes:
     return serialize_sorted(_sorted_resource(file, header), fmt)
 
 
 # Sorted once for all the formats of a file (RDFC-1.0 relabels the blank nodes of an OWL file each time).
 @functools.lru_cache(maxsize=8)
-def _sorted_resource(file: _Stamp, header: tuple[Quad, ...]) -> tuple[Quad, ...]:
+def _sorted_resource(file: FileStamp, header: tuple[Quad, ...]) -> tuple[Quad, ...]:
     return tuple(merged_quads([*_turtle_quads(Path(file[0])), *header]))
 
 
 @functools.lru_cache(maxsize=4)
-def _labels(sources: tuple[_Stamp, ...]) -> dict[str, str]:
+def _labels(sources: tuple[FileStamp, ...]) -> dict[str, str]:
     return labels_from(Path(stamp[0]) for stamp in sources)
 
 
 @functools.lru_cache(maxsize=8)
-def _ontology_page(file: _Stamp, downloads: tuple[tuple[str, str], ...], sources: tuple[_Stamp, ...]) -> str:
+def _ontology_page(
+    file: FileStamp, downloads: tuple[tuple[str, str], ...], sources: tuple[FileStamp, ...]
+) -> str:
     return ontology_html(Path(file[0]), dict(downloads), _labels(sources))
 
 
 @functools.lru_cache(maxsize=128)
 def _vocabulary_page(
-    file: _Stamp, downloads: tuple[tuple[str, str], ...], sources: tuple[_Stamp, ...]
+    file: FileStamp, downloads: tuple[tuple[str, str], ...], sources: tuple[FileStamp, ...]
 ) -> str:
     return vocabulary_html(Path(file[0]), dict(downloads), _labels(sources))
 
@@ -517,7 +510,7 @@ def _write_rdf(
     parts: list[Part] = []
     released: list[Quad] = []
     sources = [resources.ontology_file(), resources.alignments_file(), *resources.vocabulary_files()]
-    labels = tuple(_stamp(p) for p in sources)
+    labels = tuple(file_stamp(p) for p in sources)
     for path, key in ((resources.ontology_file(), "icgp"), (resources.alignments_file(), "alignments")):
         quads = _turtle_quads(path)
         subject = next(node_value(q.subject) for q in quads if q.object == NamedNode(str(_OWL_ONTOLOGY)))
@@ -526,12 +519,12 @@ def _write_rdf(
         released += [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in quads]
         downloads = {name.upper(): f"{key}.{suffix}" for suffix, name in _ONTOLOGY_FORMATS}
         dists = [
-            bundle.write(f"ontology/{key}.{suffix}", _serialised_resource(_stamp(path), header, fmt))
+            bundle.write(f"ontology/{key}.{suffix}", _serialised_resource(file_stamp(path), header, fmt))
             for suffix, fmt in _ONTOLOGY_FORMATS
         ]
         dists.append(
             bundle.text(
-                f"ontology/{key}.html", _ontology_page(_stamp(path), tuple(downloads.items()), labels)
+                f"ontology/{key}.html", _ontology_page(file_stamp(path), tuple(downloads.items()), labels)
             )
         )
         parts.append(
@@ -555,12 +548,12 @@ def _write_rdf(
         released += [Quad(q.subject, q.predicate, q.object, NamedNode(graph)) for q in quads]
         downloads = {name.upper(): f"{scheme}.{suffix}" for suffix, name in _VOCAB_FORMATS}
         dists = [
-            bundle.write(f"vocab/{scheme}.{suffix}", _serialised_resource(_stamp(path), (), fmt))
+            bundle.write(f"vocab/{scheme}.{suffix}", _serialised_resource(file_stamp(path), (), fmt))
             for suffix, fmt in _VOCAB_FORMATS
         ]
         dists.append(
             bundle.text(
-                f"vocab/{scheme}.html", _vocabulary_page(_stamp(path), tuple(downloads.items()), labels)
+                f"vocab/{scheme}.html", _vocabulary_page(file_stamp(path), tuple(downloads.items()), labels)
             )
         )
         parts.append(_part(f"vocab-{scheme}", graph, "vocabulary", quads, dists, graph=graph))

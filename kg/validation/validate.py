@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from kg.build.builder import SourceMap, cycle_collector_paused, stream_statements
 from kg.build.store import ontology_quads
-from kg.build.study import BuildProgress
+from kg.build.study import BuildProgress, no_progress
 from kg.build.writer import Statement
 from kg.errors import InputError
 from kg.ontology.concepts import load_concepts
@@ -95,7 +95,7 @@ def validate_rdf_file(
     progress: BuildProgress | None = None,
 ) -> Validation:
     """Validate the triples of one RDF file (all its graphs merged) with the bundled shapes."""
-    tell = progress or _silent
+    tell = progress or no_progress
     tell("checking", 0)
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
     if rdf_format is None:
@@ -124,7 +124,7 @@ def validate_package(
     # Reading the tables makes millions of objects too, and no reference cycles: with the collector on,
     # its sweeps over the growing tables took a twentieth of the time at 1M triples.
     with cycle_collector_paused():
-        return _validate_package(path, engine, shapes, progress or _silent)
+        return _validate_package(path, engine, shapes, progress or no_progress)
 
 
 def _validate_package(path: Path, engine: str, shapes: Shapes | None, tell: BuildProgress) -> Validation:
@@ -183,10 +183,6 @@ def _validate_package(path: Path, engine: str, shapes: Shapes | None, tell: Buil
             continue  # the table checks already reported this cell, in table terms
         problems.append(_problem(result, file, row, column))
     return Validation(str(path), sort_problems(problems), results, engine)
-
-
-def _silent(step: str, triples: int) -> None:
-    """The progress callback when nobody listens."""
 
 
 def _imported_origins(checked: CheckedPackage) -> dict[tuple[str, str], str]:
