@@ -247,6 +247,13 @@ def test_imported_rdf_joins_the_study_graph(tmp_path: Path) -> None:
     [
         ('[] <http://www.w3.org/2004/02/skos/core#notation> "X" .\n', "blank nodes"),
         ("<a> <b> .\n", "is not valid RDF"),
+        # Regression: a triple term reached `icgp validate`, whose N-Triples had no brackets around it,
+        # and the SHACL engine stopped with a traceback.
+        (
+            "<https://example.org/a> <https://example.org/b> "
+            '<<( <https://example.org/s> <https://example.org/p> "o" )>> .\n',
+            "has 1 triple(s) with a triple term",
+        ),
     ],
 )
 def test_imported_rdf_with_blank_nodes_or_bad_syntax_is_a_violation(
@@ -256,6 +263,17 @@ def test_imported_rdf_with_blank_nodes_or_bad_syntax_is_a_violation(
     assert result.exit_code == 2
     assert "imports/extra.ttl: violation:" in result.stderr
     assert message in result.stderr
+
+
+def test_validate_reports_an_imported_triple_term_instead_of_failing(tmp_path: Path) -> None:
+    text = (
+        "<https://example.org/a> <https://example.org/b> "
+        '<<( <https://example.org/s> <https://example.org/p> "o" )>> .\n'
+    )
+    result = runner.invoke(app, ["validate", str(_with_import(tmp_path, text))])
+    assert result.exit_code == 1, result.output
+    assert "imports/extra.ttl: violation [package.import]" in result.stdout
+    assert "Traceback" not in result.output
 
 
 def test_a_built_store_is_settled_into_table_files(mini_store_dir: Path) -> None:

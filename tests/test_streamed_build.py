@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import CliRunner
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
 
 from cli import app
 from kg.build.builder import build_study, stream_study
@@ -305,3 +305,40 @@ def test_a_bulk_feed_stops_when_the_builder_fails() -> None:
         feed.put([quad])
         raise ValueError("a bad row")
     assert len(store) <= 1
+
+
+class _FailingTextStore:
+    """A store whose bulk load of text fails as a full disk does."""
+
+    def bulk_load(self, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_bulk_feed_hands_a_text_load_error_to_the_builder() -> None:
+    statement = (NamedNode("https://example.org/s"), NamedNode("https://example.org/p"), Literal("o"))
+    graph = NamedNode("https://example.org/g")
+    with pytest.raises(OSError, match="No space left"), BulkFeed(_FailingTextStore()) as feed:  # type: ignore[arg-type]
+        for _ in range(50):
+            feed.put_statements([statement], graph)
+
+
+def test_a_bulk_feed_loads_text_and_keeps_blank_nodes_and_triple_terms(tmp_path: Path) -> None:
+    s, p = NamedNode("https://example.org/s"), NamedNode("https://example.org/p")
+    graph = NamedNode("https://example.org/g")
+    quoted = Triple(s, p, Literal("said"))
+    blank = BlankNode("b1")
+    plain = [
+        (s, p, Literal('a "quoted" line\nand a second one', language="en")),
+        (s, p, Literal("7", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        (s, p, NamedNode("https://example.org/o")),
+    ]
+    store = Store(str(tmp_path / "store"))
+    with BulkFeed(store) as feed:
+        feed.put_statements(plain, graph)
+        feed.put_statements([(blank, p, quoted)], graph)
+        feed.put_statements([(s, p, blank)], graph)
+    assert set(store) == {
+        *(Quad(a, b, c, graph) for a, b, c in plain),
+        Quad(blank, p, quoted, graph),
+        Quad(s, p, blank, graph),  # the same blank node: its label is kept across batches
+    }

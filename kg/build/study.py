@@ -12,15 +12,24 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store
 
-from kg.build.builder import BuildResult, SourceMap, build_study, stream_study, study_graph_iri
+from kg.build.builder import (
+    BuildResult,
+    SourceMap,
+    build_study,
+    cycle_collector_paused,
+    stream_statements,
+    study_graph_iri,
+)
 from kg.build.bulk_feed import BulkFeed
 from kg.build.rebuild import rebuild_store
 from kg.build.serialize import FORMATS, SUFFIXES, format_for, sorted_quads, write_quads
 from kg.build.store import graph_class_counts, install_ontology, replace_graphs
+from kg.build.writer import Statement
 from kg.errors import InputError
 from kg.ontology.concepts import ConceptIndex, load_concepts
 from kg.ontology.namespaces import ICGP
 from kg.package.table_checks import CheckedPackage, check_path
+from kg.package.table_stream import check_path_streamed
 from kg.problems import Problem, Severity, sort_problems
 
 # Formats and their file suffixes live in kg.build.serialize; these names stay for existing callers.
@@ -121,25 +130,27 @@ def no_progress(step: str, count: int) -> None:
 def build_to_store(path: Path, store_dir: Path, progress: BuildProgress | None = None) -> StoredStudy:
     """Check the package at ``path`` and stream its graph into the on-disk store at ``store_dir``.
 
-    The graph is never held whole: its quads go to Oxigraph's bulk loader in batches while a fresh copy
-    of the store is written beside the old one (see :mod:`kg.build.rebuild`), so memory stays bounded
-    by the checked tables. Raise if the package has violations; nothing is written then."""
+    Neither the graph nor the tables' rows are held whole: the tables are checked without keeping their
+    rows (:mod:`kg.package.table_stream`), then read again as the graph's quads go to Oxigraph's bulk
+    loader in batches, while a fresh copy of the store is written beside the old one (see
+    :mod:`kg.build.rebuild`). Raise if the package has violations; nothing is written then."""
     tell = progress or no_progress
     tell("checking", 0)
     concepts = load_concepts()
-    checked = _checked_package(path, concepts)
+    with cycle_collector_paused():
+        checked = _checked_package(path, concepts, streamed=True)
     graph = NamedNode(study_graph_iri(checked.descriptor.base, checked.descriptor.name))
     written = [0]
 
     def fill(store: Store) -> StoredStudy:
         with BulkFeed(store) as feed:
 
-            def put(quads: list[Quad]) -> None:
-                feed.put(quads)
-                written[0] += len(quads)
+            def put(statements: list[Statement]) -> None:
+                feed.put_statements(statements, graph)
+                written[0] += len(statements)
                 tell("building", written[0])
 
-            streamed = stream_study(checked, concepts, put)
+            streamed = stream_statements(checked, concepts, put)
             feed.put(streamed.regions)
         tell("compacting", written[0])
         return StoredStudy(checked, graph, streamed.triples, graph_class_counts(store, graph))
@@ -162,8 +173,8 @@ def _warnings(checked: CheckedPackage) -> list[Problem]:
     return [p for p in checked.problems if p.severity is not Severity.VIOLATION]
 
 
-def _checked_package(path: Path, concepts: ConceptIndex) -> CheckedPackage:
-    checked = check_path(path, concepts)
+def _checked_package(path: Path, concepts: ConceptIndex, streamed: bool = False) -> CheckedPackage:
+    checked = check_path_streamed(path, concepts) if streamed else check_path(path, concepts)
     flagged = _imported_privacy_flags(checked)
     if flagged:
         checked = replace(checked, problems=[*checked.problems, *flagged])

@@ -1,8 +1,8 @@
 """RDF that importers (REFI-QDA, surveys, statistics) left in a study package's ``imports/`` folder.
 
 A build merges these triples into the study's graph. They are checked like the tables: a file that
-does not parse, or that holds blank nodes (instance data must have stable IRIs), is a violation
-reported at that file.
+does not parse, that holds blank nodes (instance data must have stable IRIs) or RDF 1.2 triple terms,
+is a violation reported at that file.
 """
 
 from __future__ import annotations
@@ -48,6 +48,22 @@ def read_imports(files: dict[str, bytes]) -> tuple[dict[str, list[Triple]], list
                     name,
                     value=str(blank),
                     expected="no blank nodes",
+                )
+            )
+            continue
+        quoted = sum(1 for t in parsed if isinstance(t.subject, Triple) or isinstance(t.object, Triple))
+        if quoted:
+            # RDF 1.2 triple terms: neither the SHACL engines nor RDF/XML, JSON-LD 1.1 or most SPARQL
+            # stores take them, so a graph holding one could not be validated, exported or published.
+            problems.append(
+                Problem(
+                    Severity.VIOLATION,
+                    "package.import",
+                    f"{name} has {quoted} triple(s) with a triple term (<<( ... )>>); ICGP's graphs are "
+                    "RDF 1.1: state the quoted triple as a resource of its own (e.g. an rdf:Statement)",
+                    name,
+                    value=str(quoted),
+                    expected="no triple terms",
                 )
             )
             continue

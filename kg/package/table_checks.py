@@ -9,7 +9,7 @@ size of the package, and the Table Schemas are interpreted here rather than by a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from kg.package.descriptor import Descriptor
 from kg.package.descriptor_checks import check_region
 from kg.package.imports_folder import read_imports
 from kg.package.reader import StudyPackage, open_package
-from kg.package.schemas import load_schemas
+from kg.package.schemas import TableSchema, load_schemas
 from kg.package.table_links import check_links
-from kg.package.table_rows import ProblemLog, Row, read_tables
+from kg.package.table_rows import ProblemLog, RereadRows, Row, read_tables
 from kg.problems import Problem, has_violations
 
 # Problems that stop a file or table from being read as a whole: they come first in a report, since the
@@ -54,13 +54,14 @@ def report_order(problems: Iterable[Problem]) -> list[Problem]:
 class CheckedPackage:
     """The outcome of the checks: the problems and, for the builder, the parsed tables.
 
-    ``tables`` holds the rows of each table present (rows with the wrong number of cells are left out),
+    ``tables`` holds the rows of each table present (rows with the wrong number of cells are left out;
+    after :func:`kg.package.table_stream.check_package_streamed`, rows parsed again when iterated),
     ``table_files`` each table's file inside the package and ``checksums`` the SHA-256 of every file read.
     """
 
     package: StudyPackage
     descriptor: Descriptor
-    tables: dict[str, list[Row]]
+    tables: Mapping[str, list[Row] | RereadRows]
     table_files: dict[str, str]
     checksums: dict[str, str]
     problems: list[Problem]
@@ -73,8 +74,10 @@ class CheckedPackage:
         return not has_violations(self.problems)
 
 
-def _check_tables(package: StudyPackage, concepts: ConceptIndex) -> CheckedPackage:
-    schemas = load_schemas()
+def require_schemes(
+    package: StudyPackage, schemas: Mapping[str, TableSchema], concepts: ConceptIndex
+) -> None:
+    """Raise ResourceMissingError if a vocabulary that the package's tables need is not installed."""
     needed = {
         spec.scheme for table in package.texts for spec in schemas[table].fields if spec.scheme is not None
     }
@@ -86,6 +89,11 @@ def _check_tables(package: StudyPackage, concepts: ConceptIndex) -> CheckedPacka
             "the vocabularies " + ", ".join(missing) + " are not among the bundled vocabularies; "
             "reinstall icgp"
         )
+
+
+def _check_tables(package: StudyPackage, concepts: ConceptIndex) -> CheckedPackage:
+    schemas = load_schemas()
+    require_schemes(package, schemas, concepts)
     log = ProblemLog(package.problems)
     log.problems += check_region(package.descriptor, concepts)
     results = read_tables(package.texts, package.table_files, schemas, concepts, log)
@@ -125,4 +133,5 @@ __all__ = [
     "check_package",
     "check_path",
     "report_order",
+    "require_schemes",
 ]

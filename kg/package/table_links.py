@@ -22,7 +22,7 @@ def check_links(results: Mapping[str, TableResult], table_files: Mapping[str, st
     ``results`` are the tables read, by name; ``table_files`` gives each table's file in the package (a
     missing table is named by its default file).
     """
-    checker = _LinkChecker(results, table_files, log)
+    checker = LinkChecker(results, table_files, log)
     for result in results.values():
         if result.usable:
             checker.check_foreign_keys(result)
@@ -30,7 +30,10 @@ def check_links(results: Mapping[str, TableResult], table_files: Mapping[str, st
     checker.report_unchecked()
 
 
-class _LinkChecker:
+class LinkChecker:
+    """The checks between tables, table by table: a table's foreign keys need the tables it points at read
+    (their keys collected), its ``within-length`` and ``within-scale`` rules their rows."""
+
     def __init__(
         self, results: Mapping[str, TableResult], table_files: Mapping[str, str], log: ProblemLog
     ) -> None:
@@ -42,6 +45,7 @@ class _LinkChecker:
         self.unchecked: dict[str, dict[str, int]] = {}
 
     def check_foreign_keys(self, result: TableResult) -> None:
+        """Report the values of ``result``'s rows that the tables they point at lack."""
         for fk in result.schema.foreign_keys:
             if result.columns[fk.field].index is None:
                 continue
@@ -148,6 +152,7 @@ class _LinkChecker:
                 )
 
     def check_rules(self, result: TableResult) -> None:
+        """Apply the table's own rules (``order``, ``within-length``, ...) to ``result``'s rows."""
         for check in result.schema.checks:
             options = check.options
             if check.kind == "order":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kg.ontology.concepts import ConceptIndex
@@ -52,6 +52,21 @@ class TableResult:
     damaged: tuple[int, str] | None = None
 
 
+class RereadRows:
+    """The rows of one checked table, parsed again from its CSV text each time they are iterated (see
+    :mod:`kg.package.table_stream`); ``len`` is the number of rows the check read."""
+
+    def __init__(self, text: str, schema: TableSchema, file: str, concepts: ConceptIndex, count: int) -> None:
+        self._text, self._schema, self._file, self._concepts = text, schema, file, concepts
+        self._count = count
+
+    def __iter__(self) -> Iterator[Row]:
+        return TableReader(self._schema, self._file, self._concepts, ProblemLog()).rows(self._text)
+
+    def __len__(self) -> int:
+        return self._count
+
+
 class ProblemLog:
     """The problems of a package's tables, in the order the checks find them."""
 
@@ -87,12 +102,12 @@ def read_tables(
     for table, schema in schemas.items():
         text = texts.get(table)
         if text is not None:
-            referenced = _referenced(schemas, table)
-            results[table] = _TableReader(schema, table_files[table], concepts, log).read(text, referenced)
+            referenced = referenced_columns(schemas, table)
+            results[table] = TableReader(schema, table_files[table], concepts, log).read(text, referenced)
     return results
 
 
-def _referenced(schemas: Mapping[str, TableSchema], table: str) -> list[str]:
+def referenced_columns(schemas: Mapping[str, TableSchema], table: str) -> list[str]:
     """The columns of ``table`` that foreign keys point at (their values are collected)."""
     found = {
         fk.reference for schema in schemas.values() for fk in schema.foreign_keys if fk.resource == table
@@ -100,7 +115,7 @@ def _referenced(schemas: Mapping[str, TableSchema], table: str) -> list[str]:
     return sorted(found)
 
 
-class _TableReader:
+class TableReader:
     """One table's pass: its header, then each row's cells, list items and unique keys."""
 
     def __init__(self, schema: TableSchema, file: str, concepts: ConceptIndex, log: ProblemLog) -> None:
@@ -118,9 +133,44 @@ class _TableReader:
         self.seen_unique: dict[str, dict[object, int]] = {}
         self.composite: tuple[str, ...] = ()
         self.seen_composite: dict[tuple[object, ...], int] = {}
+        # Set when the table was checked before: the unique keys are not tracked again.
+        self.trusted = False
 
-    def read(self, text: str, referenced: list[str]) -> TableResult:
-        """Check the table's CSV text and parse its rows; ``referenced`` columns have their values kept."""
+    def read(
+        self,
+        text: str,
+        referenced: list[str],
+        on_rows: Callable[[TableResult], None] | None = None,
+        chunk: int = 20_000,
+    ) -> TableResult:
+        """Check the table's CSV text and parse its rows; ``referenced`` columns have their values kept.
+
+        With ``on_rows`` the rows are not kept: every ``chunk`` rows (and once at the end) it is called
+        with the result holding the rows read since the last call, which are dropped after it returns."""
+        result = self.result
+        for _ in self._records(text, referenced):
+            if on_rows is not None and len(result.rows) >= chunk:
+                on_rows(result)
+                result.rows.clear()
+        if on_rows is not None and result.usable:
+            on_rows(result)
+            result.rows.clear()
+        return result
+
+    def rows(self, text: str) -> Iterator[Row]:
+        """The rows of a table that was checked already, parsed again one by one.
+
+        Nothing is reported (problems go to this reader's log) and no keys are kept: this is for
+        reading a checked table a second time, as a build that does not hold its rows does."""
+        self.trusted = True
+        rows = self.result.rows
+        for _ in self._records(text, []):
+            if rows:
+                yield from rows
+                rows.clear()
+
+    def _records(self, text: str, referenced: list[str]) -> Iterator[None]:
+        """Read the header, then each record into ``result.rows``; yield after each record."""
         file, result = self.file, self.result
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
@@ -128,7 +178,7 @@ class _TableReader:
         except csv.Error as exc:
             self._csv_error(exc, text, 0, [])
             result.usable = False
-            return result
+            return
         if header is None or not any(cell.strip() for cell in header):
             self.log.add(
                 file,
@@ -138,11 +188,11 @@ class _TableReader:
                 expected="a header row",
             )
             result.usable = False
-            return result
+            return
         positions = self._check_header(header)
         if positions is None:
             result.usable = False
-            return result
+            return
         self._prepare(positions, len(header), referenced)
         previous_line = reader.line_num
         try:
@@ -150,9 +200,9 @@ class _TableReader:
                 line = previous_line + 1
                 previous_line = reader.line_num
                 self._row(line, record, previous_line)
+                yield
         except csv.Error as exc:
             self._csv_error(exc, text, previous_line, header)
-        return result
 
     def _csv_error(self, exc: csv.Error, text: str, done: int, header: list[str]) -> None:
         """Report a record the csv module refused; the rows after it are lost.
@@ -281,10 +331,12 @@ class _TableReader:
         self.unique = [
             c.spec.name for c in self.columns if c.spec.unique or (schema.primary_key == (c.spec.name,))
         ]
-        self.seen_unique = {name: {} for name in self.unique}
         composite = schema.primary_key if len(schema.primary_key) > 1 else ()
-        if all(name in positions for name in composite):
+        if self.trusted:
+            self.unique = []
+        elif all(name in positions for name in composite):
             self.composite = composite
+        self.seen_unique = {name: {} for name in self.unique}
 
     def _row(self, line: int, record: list[str], last: int) -> None:
         """Check one CSV record (lines ``line`` to ``last``); keep it unless its width is wrong."""
