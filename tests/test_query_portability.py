@@ -272,7 +272,6 @@ def raise_failures(failures: list[str]) -> None:
 # queries/README.md ("Store deviations") says what Virtuoso does. The marks are not strict: some of
 # Virtuoso's wrong answers come and go between runs (with the plan it picks), so a case that passes shows
 # as XPASS in the summary (-rX).
-_SORT = "SR319/SR478: Virtuoso cannot sort rows holding a string over about 4 KB (the evidence list)"
 # Virtuoso checks a path wrongly once its plan has bound both ends (explain() shows "Transitive dt ...
 # Target"): it keeps or drops rows by the last step's subject instead of the path's start.
 _BOTH_ENDS = "with some plans the family path is checked with both ends bound and keeps no rows"
@@ -297,34 +296,12 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     # checks ?factor (or ?code) skos:broader* ?_claim_iri with both ends bound and the other branches give
     # no rows. Comparing the far end by STR() answers right but made it 1.7 times slower on Oxigraph.
     "evidence_chain": "no rows from the coded and code branches on fresh servers: paths with both ends bound",
-    "gp_c1_dominance": _SORT,
-    "gp_c2_propulsive_dynamism": _SORT,
-    "gp_c2_propulsive_dynamism[from=2021-01-01][to=2021-06-30]": _SORT,
-    "gp_c3_linkage_intensity": _SORT,
-    "gp_c4_spread_effects": _SORT,
-    "gp_c4_spread_effects[from=2021-01-01][level=3][to=2021-06-30]": _SORT,
-    "gp_c6_backwash_risk": _SORT,
-    "assess:gp_c6_backwash_risk": (
-        "no risk passages over the study period (right over half a year); explain() shows three of its"
-        " skos:broader paths checked with both ends bound"
-    ),
-    "qc:actor_class_hierarchy": "18 extra findings on Virtuoso",
-    "qc:missing_ontology_declaration": "a finding the other stores do not report",
-    "qc:non_owl2_datatype": "SP031 sparp_gp_deprecate(): equiv replaces filter but under deprecation",
-    "qcfix:actor_class_hierarchy": "2 extra findings on Virtuoso",
-    "qcfix:annotation_whitespace": "2 findings missing (a trailing space, a leading newline)",
-    "qcfix:missing_domain_or_range": "5 extra findings on Virtuoso",
-    "qcfix:missing_ontology_declaration": "the whole-graph finding is missing",
-    "qcfix:non_owl2_datatype": "SP031 sparp_gp_deprecate(): equiv replaces filter but under deprecation",
+    # Not the query: Virtuoso stores an xsd:duration as a number, so "P2Y" comes back as 24.
+    "qcfix:non_owl2_datatype": "the xsd:duration finding's value is 24 on Virtuoso, P2Y as loaded",
 }
 # Cases that Virtuoso 7.2 does not answer (no CPU used, the server's thread stays taken, and after a few
 # such queries the server answers nothing more), so they are not sent.
-VIRTUOSO_HANGS: dict[str, str] = {
-    # Also with the year bounds aggregated in the period sub-SELECT instead of YEAR(?from) in the FILTER.
-    "assess:assessment/network_ties[from=2021-01-01][to=2021-06-30]": "no answer in 90 s",
-    "qc:undeclared_term": "no answer within 30 s over the named graphs",
-    "qc:untyped_property": "no answer within 30 s over the named graphs",
-}
+VIRTUOSO_HANGS: dict[str, str] = {}
 
 
 def catalogue_cases() -> list[tuple[str, dict[str, str]]]:
@@ -519,3 +496,21 @@ def test_virtuoso_json_for_ask_reads_as_its_boolean() -> None:
     assert QueryResult.from_json({"head": {}, "boolean": "true"}).boolean is True
     # A SELECT answer stays a table.
     assert QueryResult.from_json(table).boolean is None
+
+
+# -- sorting on the client ------------------------------------------------------------------------
+
+
+def test_a_query_virtuoso_cannot_sort_runs_from_the_cli_in_the_querys_order(
+    virtuoso_server: str, reading_virtuoso: None, sample_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Regression: gp_c1's evidence lists are longer than Virtuoso can sort (SR319), so the command failed.
+    # Now the rows come unordered and are sorted on the client, in the order the embedded store gives.
+    command = ["query", "run", "gp_c1_dominance", "-f", "csv"]
+    result = runner.invoke(app, [*command, "--endpoint", f"{virtuoso_server}/sparql"])
+    assert result.exit_code == 0, result.output
+    assert "SR319" in caplog.text and "sorted on the client" in caplog.text
+    embedded = StoreTarget(sample_store).run(prepare(find_query("gp_c1_dominance"), {}))
+    clusters = [line.split(",", 1)[0] for line in result.stdout.splitlines()[1:]]
+    assert clusters == [row[0].value for row in embedded.rows if row[0] is not None]
+    assert len(clusters) == 2

@@ -20,7 +20,9 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import logging
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,9 +39,12 @@ from kg.errors import InputError
 from kg.ontology import resources
 from kg.ontology.iso3166 import REGIONS_GRAPH
 from kg.ontology.loading import parse_rdf
+from kg.query.ordering import order_rows
 from kg.query.parameters import Parameter, ParameterisedQuery, Term, near_misses
 from kg.query.results import Cell, EndpointError, QueryResult
-from kg.query.sparql_text import query_form, strip_comments
+from kg.query.sparql_text import prologue, query_form, split_order, strip_comments
+
+logger = logging.getLogger(__name__)
 
 # Environment variables holding endpoint credentials (never taken from the command line).
 ENV_USER = "ICGP_ENDPOINT_USER"
@@ -48,6 +53,9 @@ ENV_TOKEN = "ICGP_ENDPOINT_TOKEN"
 # Queries longer than this go by POST: GET URLs that long are refused by many servers (HTTP 414).
 POST_THRESHOLD = 1500
 DEFAULT_TIMEOUT = 60.0
+# Virtuoso's errors for a sort it cannot do: it stores whole rows to sort them, and a row holding a string
+# over about 4 KB does not fit (queries/README.md, "Store deviations").
+_SORT_REFUSED = re.compile(r"\bSR(?:319|478)\b")
 
 RDF_SUFFIXES: dict[str, RdfFormat] = {
     ".ttl": RdfFormat.TURTLE,
@@ -205,7 +213,44 @@ class EndpointTarget:
         self.description = self.description or f"the endpoint {self.url}"
 
     def run(self, text: str, graphs: Sequence[str] = ()) -> QueryResult:
-        """Send a query (GET, or POST when long or when graphs are named) and read the JSON answer."""
+        """Send a query (GET, or POST when long or when graphs are named) and read the JSON answer.
+
+        When the endpoint refuses to sort the answer (Virtuoso's SR319 and SR478), the query is sent
+        again without its ORDER BY, LIMIT and OFFSET, and the rows are put in its order on the client
+        (:func:`kg.query.ordering.order_rows`): the same rows, in the order SPARQL gives them."""
+        try:
+            return self._send(text, graphs)
+        except EndpointError as exc:
+            code = _SORT_REFUSED.search(str(exc))
+            if code is None:
+                raise
+            refused, reason = exc, code.group()
+        return self._sorted_here(text, graphs, refused, reason)
+
+    def _sorted_here(
+        self, text: str, graphs: Sequence[str], refused: EndpointError, reason: str
+    ) -> QueryResult:
+        """The query's rows fetched unordered and sorted on the client; ``refused`` (the endpoint's
+        refusal to sort, for ``reason``) when the order cannot be had so."""
+        text = strip_comments(text)
+        ordering = split_order(text)
+        if ordering is None:
+            raise refused
+        unordered = self._send(ordering.unordered, graphs)
+        try:
+            result = order_rows(unordered, ordering, prologue(text))
+        except InputError as exc:
+            raise EndpointError(f"{refused}; nor can the rows be sorted on the client: {exc}") from refused
+        logger.warning(
+            "%s could not sort the answer (%s): its %d rows were sorted on the client",
+            self.url,
+            reason,
+            len(result.rows),
+        )
+        return result
+
+    def _send(self, text: str, graphs: Sequence[str]) -> QueryResult:
+        """One request to the endpoint, its JSON answer read; EndpointError when it fails."""
         from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper, Wrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 

@@ -209,3 +209,48 @@ def group_kinds(toks: Sequence[Token]) -> list[str]:
         else:
             kinds.append("group")
     return kinds
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A query's top-level ORDER BY split off, so that a client can put the rows in order itself."""
+
+    unordered: str  # the query without its ORDER BY, LIMIT and OFFSET (a trailing VALUES kept)
+    conditions: str  # the ORDER BY conditions as written
+    slice: str  # the LIMIT and OFFSET clauses as written, or ""
+
+
+def split_order(text: str) -> Ordering | None:
+    """The query's top-level ORDER BY conditions and LIMIT/OFFSET, and the query without them; None when
+    it has no ORDER BY. The LIMIT and OFFSET go with the order: which rows they keep depends on it."""
+    toks = list(tokens(text))
+    group_closed = False
+    order = conditions_start = slice_start = values_start = None
+    for index, token in enumerate(toks):
+        if token.text == "}" and token.braces == 0:
+            group_closed = True
+            continue
+        if not group_closed or token.kind != "word" or token.braces or token.parens:
+            continue
+        if index > 0 and toks[index - 1].text == ":":
+            continue  # the local part of a prefixed name (ex:limit), not a keyword
+        word = token.text.upper()
+        if word == "ORDER" and order is None and index + 1 < len(toks):
+            order = token.start
+            by = toks[index + 1]
+            conditions_start = by.start + len(by.text)
+        elif word in ("LIMIT", "OFFSET") and slice_start is None:
+            slice_start = token.start
+        elif word == "VALUES":
+            values_start = token.start
+            break
+    if order is None or conditions_start is None:
+        return None
+    end = values_start if values_start is not None else len(text)
+    conditions_end = slice_start if slice_start is not None and slice_start > order else end
+    head = text[: min(order, slice_start if slice_start is not None else order)].rstrip() + "\n"
+    return Ordering(
+        unordered=head + (text[values_start:] if values_start is not None else ""),
+        conditions=text[conditions_start:conditions_end].strip(),
+        slice=text[slice_start:end].strip() if slice_start is not None else "",
+    )
