@@ -3,6 +3,7 @@ while it maps them; the problems and the rows must be exactly those of the usual
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from kg.ontology.resources import sample_study_dir
 from kg.package.reader import open_package
 from kg.package.schemas import load_schemas
 from kg.package.table_checks import CheckedPackage, check_path
-from kg.package.table_rows import ProblemLog, RereadRows, Row, TableReader, TableResult
+from kg.package.table_rows import ProblemLog, RereadRows, Row, TableReader, TableResult, text_lines
 from kg.package.table_stream import check_path_streamed
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -114,3 +115,11 @@ def test_rows_read_again_are_parsed_anew_each_time() -> None:
     assert first == second == check_path(MINI).tables["memberships"]
     assert first[0] is not second[0]
     assert len(again) == 2 and bool(again)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "a\n", "a\r\nb\rc\nd", "a\n\n\r\r\n", "x\u2028y\x0cz\x85w\n", "\r", '"q\r\nq",1\r\n']
+)
+def test_text_lines_splits_where_a_csv_file_read_with_newline_empty_does(text: str) -> None:
+    # Only "\r\n", "\r" and "\n" end a line: the other Unicode line breaks stay inside cells.
+    assert list(text_lines(text)) == list(io.StringIO(text, newline=""))

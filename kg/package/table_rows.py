@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -172,7 +173,7 @@ class TableReader:
     def _records(self, text: str, referenced: list[str]) -> Iterator[None]:
         """Read the header, then each record into ``result.rows``; yield after each record."""
         file, result = self.file, self.result
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(text_lines(text))
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -528,6 +529,18 @@ class TableReader:
                 continue
             parsed.append(value)
         return parsed
+
+
+# A line and its end, as io.StringIO(text, newline="") splits them: at "\r\n", "\r" or "\n" only.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line ends, one at a time, as the csv module wants them.
+
+    Not ``io.StringIO``: it copies the text into four bytes per character first, 160 MB for the
+    organisations of a ten-million-triple study."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _long_cell(text: str, done: int, limit: int) -> tuple[int, int] | None:
