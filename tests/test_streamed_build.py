@@ -18,7 +18,7 @@ from cli_runner import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
 
 from cli import app
-from kg.build.builder import build_study, stream_study
+from kg.build.builder import build_study, stream_statements
 from kg.build.bulk_feed import BulkFeed
 from kg.build.rebuild import can_swap
 from kg.build.store import graph_class_counts
@@ -59,7 +59,9 @@ def test_the_streamed_build_gives_the_same_quads_in_the_same_order(package: Path
     whole = build_study(checked, concepts)
     batches: list[list[Quad]] = []
     # A batch of 7 so that every table is cut somewhere.
-    streamed = stream_study(checked, concepts, lambda quads: batches.append(list(quads)), batch=7)
+    streamed = stream_statements(
+        checked, concepts, lambda triples: batches.append([Quad(*t, whole.graph) for t in triples]), batch=7
+    )
     assert [q for batch in batches for q in batch] == whole.quads
     assert all(len(batch) == 7 for batch in batches[:-1])
     assert streamed.triples == whole.triples

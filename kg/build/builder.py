@@ -26,7 +26,7 @@ from kg.build.tables import StudyTables, write_tables
 
 # The short private names are the ones _describe_study's signature has always used.
 from kg.build.writer import GraphWriter as _Writer
-from kg.build.writer import QuadSink, SourceMap, Statement, StatementSink
+from kg.build.writer import SourceMap, Statement, StatementSink
 from kg.build.writer import StudyIds as _Ids
 from kg.ontology.concepts import ConceptIndex
 from kg.ontology.iso3166 import REGION_BASES, region_quads
@@ -55,7 +55,6 @@ __all__ = [
     "build_timestamp",
     "class_counts",
     "stream_statements",
-    "stream_study",
     "study_graph_iri",
     "timestamp_literal",
 ]
@@ -131,27 +130,6 @@ class StreamedStudy:
     regions: list[Quad]
 
 
-def stream_study(
-    data: CheckedPackage,
-    concepts: ConceptIndex,
-    sink: QuadSink,
-    built_at: dt.datetime | None = None,
-    batch: int = 100_000,
-    source_map: SourceMap | None = None,
-) -> StreamedStudy:
-    """Build the same quads as :func:`build_study`, handing them to ``sink`` ``batch`` at a time.
-
-    Memory stays bounded by the batch: no quad list is kept, and no source map unless one is given (it
-    takes memory per resource; validation needs it to locate problems). The regions a study names are
-    kept, a few hundred IRIs at most."""
-    graph = NamedNode(study_graph_iri(data.descriptor.base, data.descriptor.name))
-
-    def as_quads(statements: list[Statement]) -> None:
-        sink([Quad(s, p, o, graph) for s, p, o in statements])
-
-    return stream_statements(data, concepts, as_quads, built_at, batch, source_map)
-
-
 def stream_statements(
     data: CheckedPackage,
     concepts: ConceptIndex,
@@ -160,10 +138,13 @@ def stream_statements(
     batch: int = 100_000,
     source_map: SourceMap | None = None,
 ) -> StreamedStudy:
-    """:func:`stream_study` with the triples handed over as term tuples, not quads of the study's graph.
+    """Build the triples of :func:`build_study`, handing them to ``sink`` ``batch`` at a time as term
+    tuples (the consumers serialise them themselves: making a ``Quad`` of each would be most of the
+    build's time).
 
-    For a consumer that serialises the triples itself (validation writes them as N-Triples): making the
-    quads would be most of the build's time."""
+    Memory stays bounded by the batch: no triple list is kept, and no source map unless one is given (it
+    takes memory per resource; validation needs it to locate problems). The regions a study names are
+    kept, a few hundred IRIs at most."""
     regions: set[str] = set()
 
     def forward(statements: list[Statement]) -> None:

@@ -47,9 +47,6 @@ class SourceMap:
         return file, line, column
 
 
-QuadSink = Callable[[list[Quad]], None]
-"""Takes the quads of a streamed build, a batch at a time."""
-
 StatementSink = Callable[[list[Statement]], None]
 """Takes the triples of a streamed build as term tuples, a batch at a time (see :data:`Statement`)."""
 
