@@ -272,30 +272,7 @@ def raise_failures(failures: list[str]) -> None:
 # queries/README.md ("Store deviations") says what Virtuoso does. The marks are not strict: some of
 # Virtuoso's wrong answers come and go between runs (with the plan it picks), so a case that passes shows
 # as XPASS in the summary (-rX).
-# Virtuoso checks a path wrongly once its plan has bound both ends (explain() shows "Transitive dt ...
-# Target"): it keeps or drops rows by the last step's subject instead of the path's start.
-_BOTH_ENDS = "with some plans the family path is checked with both ends bound and keeps no rows"
-_SLOWER = "; the rewrites that answer right on Virtuoso made the query many times slower on Oxigraph"
 VIRTUOSO_DIFFERS: dict[str, str] = {
-    "backwash_evidence_by_stakeholder": (
-        "no rows: the effect path ?factor skos:broader* ?_effect_iri is checked with both ends bound"
-        + _SLOWER
-    ),
-    # Right on most fresh servers since the rewrite of the code-to-factor mapping.
-    "barriers_by_actor_type": _BOTH_ENDS,
-    "barriers_by_cluster": _BOTH_ENDS,
-    "barriers_by_region": (
-        "no rows: of the two paths with a bound far end (family, actor class) one is checked with both"
-        " ends bound" + _SLOWER
-    ),
-    "barriers_by_region[level=3]": (
-        "no rows: of the two paths with a bound far end (family, actor class) one is checked with both"
-        " ends bound" + _SLOWER
-    ),
-    # The 'cited' branch is right since its path starts with a triple pattern; on fresh servers the plan
-    # checks ?factor (or ?code) skos:broader* ?_claim_iri with both ends bound and the other branches give
-    # no rows. Comparing the far end by STR() answers right but made it 1.7 times slower on Oxigraph.
-    "evidence_chain": "no rows from the coded and code branches on fresh servers: paths with both ends bound",
     # Not the query: Virtuoso stores an xsd:duration as a number, so "P2Y" comes back as 24.
     "qcfix:non_owl2_datatype": "the xsd:duration finding's value is 24 on Virtuoso, P2Y as loaded",
 }
