@@ -7,7 +7,7 @@ is a violation reported at that file.
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, RdfFormat, Triple
+from pyoxigraph import BlankNode, Quad, RdfFormat, Triple
 
 from kg.errors import InputError
 from kg.ontology.loading import parse_rdf
@@ -37,35 +37,43 @@ def read_imports(files: dict[str, bytes]) -> tuple[dict[str, list[Triple]], list
                 )
             )
             continue
-        blank = sum(1 for t in parsed if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode))
-        if blank:
-            problems.append(
-                Problem(
-                    Severity.VIOLATION,
-                    "package.import",
-                    f"{name} has {blank} triple(s) with blank nodes; imported data needs IRIs for every "
-                    "resource so that rebuilds are identical",
-                    name,
-                    value=str(blank),
-                    expected="no blank nodes",
-                )
-            )
-            continue
-        quoted = sum(1 for t in parsed if isinstance(t.subject, Triple) or isinstance(t.object, Triple))
-        if quoted:
-            # RDF 1.2 triple terms: neither the SHACL engines nor RDF/XML, JSON-LD 1.1 or most SPARQL
-            # stores take them, so a graph holding one could not be validated, exported or published.
-            problems.append(
-                Problem(
-                    Severity.VIOLATION,
-                    "package.import",
-                    f"{name} has {quoted} triple(s) with a triple term (<<( ... )>>); ICGP's graphs are "
-                    "RDF 1.1: state the quoted triple as a resource of its own (e.g. an rdf:Statement)",
-                    name,
-                    value=str(quoted),
-                    expected="no triple terms",
-                )
-            )
+        refused = _refused_terms(name, parsed)
+        if refused is not None:
+            problems.append(refused)
             continue
         triples[name] = [Triple(t.subject, t.predicate, t.object) for t in parsed]
     return triples, problems
+
+
+# Terms an imported file may not hold: blank nodes (a rebuild would name them anew) and RDF 1.2 triple
+# terms (neither the SHACL engines nor RDF/XML, JSON-LD 1.1 or most SPARQL stores take them, so a graph
+# holding one could not be validated, exported or published). With what the report says of each.
+_REFUSED: tuple[tuple[type, str, str], ...] = (
+    (
+        BlankNode,
+        "with blank nodes; imported data needs IRIs for every resource so that rebuilds are identical",
+        "no blank nodes",
+    ),
+    (
+        Triple,
+        "with a triple term (<<( ... )>>); ICGP's graphs are RDF 1.1: state the quoted triple as a "
+        "resource of its own (e.g. an rdf:Statement)",
+        "no triple terms",
+    ),
+)
+
+
+def _refused_terms(name: str, parsed: list[Quad]) -> Problem | None:
+    """The violation of the first kind of term in :data:`_REFUSED` that ``parsed`` holds, or None."""
+    for kind, why, expected in _REFUSED:
+        count = sum(1 for t in parsed if isinstance(t.subject, kind) or isinstance(t.object, kind))
+        if count:
+            return Problem(
+                Severity.VIOLATION,
+                "package.import",
+                f"{name} has {count} triple(s) {why}",
+                name,
+                value=str(count),
+                expected=expected,
+            )
+    return None

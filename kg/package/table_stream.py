@@ -100,12 +100,13 @@ def check_package_streamed(package: StudyPackage, concepts: ConceptIndex | None 
         checker.check_rules(result)
 
     present = [table for table in schemas if table in package.texts]
+    # The rows of a table stay whole when others look them up, or its keys point into itself.
+    held = {table for table in present if table in kept or _self_referencing(schemas[table])}
     for table in _reading_order(schemas, present):
         schema = schemas[table]
         reader = TableReader(schema, package.table_files[table], concepts, log)
         referenced = referenced_columns(schemas, table)
-        # The rows of a table stay whole when others look them up, or its keys point into itself.
-        whole = table in kept or _self_referencing(schema)
+        whole = table in held
         result = reader.read(package.texts[table], referenced, None if whole else check_links)
         result.keys = {name: _compacted(keys) for name, keys in result.keys.items()}
         results[table] = result
@@ -121,7 +122,7 @@ def check_package_streamed(package: StudyPackage, concepts: ConceptIndex | None 
         return check_package(package, concepts)
     tables: dict[str, list[Row] | RereadRows] = {}
     for table, result in results.items():
-        if table in kept or _self_referencing(result.schema):
+        if table in held:
             tables[table] = result.rows
         else:
             text, file = package.texts[table], package.table_files[table]
